@@ -52,6 +52,8 @@ export const ERROR_CODES = {
   // Storage and notifications
   STORAGE_UNAVAILABLE: 'the object store is unreachable',
   STORAGE_FAILED: 'the object store rejected the operation',
+  STORAGE_NOT_FOUND: 'no object with that key in the store',
+  STORAGE_KEY_INVALID: 'an object key is empty, too long, or has characters or segments the store does not allow',
   NOTIFY_FAILED: 'a notification could not be delivered',
   METRICS_UNAVAILABLE: 'the metrics source is unreachable or answered an error',
 
