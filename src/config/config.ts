@@ -1,0 +1,97 @@
+/**
+ * The service's configuration: its shape and the embedded defaults that
+ * `npm start` runs with. Loaded and validated once at start (load-config.ts),
+ * then frozen.
+ */
+
+export interface StaticTargetConfig {
+  /** Name callers use; the target id is `static/<name>`. */
+  readonly name: string;
+  /** Base URL of the program's pprof handlers, e.g. http://127.0.0.1:6060/debug/pprof */
+  readonly url: string;
+  readonly labels: Readonly<Record<string, string>>;
+  readonly owner: string;
+}
+
+export interface S3Config {
+  readonly endPoint: string;
+  readonly port: number;
+  readonly useSSL: boolean;
+  readonly accessKey: string;
+  readonly secretKey: string;
+  readonly region: string;
+  readonly bucket: string;
+  readonly pathStyle: boolean;
+}
+
+export interface Config {
+  readonly grpc: { readonly host: string; readonly port: number };
+  readonly http: {
+    readonly host: string;
+    readonly port: number;
+    /** How others reach the HTTP server (for artifact links); default http://<host>:<port>. */
+    readonly publicBaseUrl: string;
+  };
+  readonly storage: {
+    readonly kind: 'local' | 's3';
+    /** Local store root, and the spool for S3 when the object store is down. */
+    readonly localDir: string;
+    readonly s3: S3Config;
+    readonly linkExpirySeconds: number;
+    readonly spoolRetrySeconds: number;
+  };
+  readonly capture: {
+    /** Captures in flight at once across the service. */
+    readonly maxConcurrent: number;
+    /** Captures waiting for a slot before requests are rejected as overloaded. */
+    readonly maxQueued: number;
+    readonly defaultSeconds: number;
+    readonly maxSeconds: number;
+    /** Added to `seconds` to give a fetch its deadline. */
+    readonly fetchMarginSeconds: number;
+    readonly maxProfileBytes: number;
+    readonly maxDecompressedBytes: number;
+    readonly renderTimeoutSeconds: number;
+    readonly renderWorkers: number;
+    /** Largest group ProfilePods may address. */
+    readonly maxGroupSize: number;
+  };
+  readonly targets: { readonly static: readonly StaticTargetConfig[] };
+  readonly log: { readonly level: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent' };
+}
+
+/** The embedded defaults: a working service with a local store and no targets. */
+export const DEFAULT_CONFIG: Config = {
+  grpc: { host: '0.0.0.0', port: 8077 },
+  http: { host: '0.0.0.0', port: 8078, publicBaseUrl: '' },
+  storage: {
+    kind: 'local',
+    localDir: './var/gopprof',
+    s3: {
+      endPoint: '',
+      port: 9000,
+      useSSL: true,
+      accessKey: '',
+      secretKey: '',
+      region: 'us-east-1',
+      bucket: 'gopprof',
+      pathStyle: true,
+    },
+    linkExpirySeconds: 7 * 24 * 3600,
+    spoolRetrySeconds: 30,
+  },
+  capture: {
+    maxConcurrent: 16,
+    maxQueued: 2000,
+    defaultSeconds: 30,
+    maxSeconds: 300,
+    fetchMarginSeconds: 15,
+    maxProfileBytes: 256 * 2 ** 20,
+    maxDecompressedBytes: 1024 * 2 ** 20,
+    renderTimeoutSeconds: 60,
+    renderWorkers: 2,
+    maxGroupSize: 1000,
+  },
+  targets: { static: [] },
+  log: { level: 'info' },
+};

@@ -1,0 +1,61 @@
+import assert from 'node:assert/strict';
+import { mkdtemp, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { test } from 'node:test';
+import { isGopprofError } from '../errors.ts';
+import { DEFAULT_CONFIG } from './config.ts';
+import { configEnvNames, loadConfig } from './load-config.ts';
+
+async function file(text: string): Promise<string> {
+  const dir = await mkdtemp(join(tmpdir(), 'gopprof-config-'));
+  const p = join(dir, 'config.yaml');
+  await writeFile(p, text);
+  return p;
+}
+
+test('embedded defaults load with no file and no environment, frozen', async () => {
+  const c = await loadConfig({ file: '', env: {} });
+  assert.deepEqual(c, DEFAULT_CONFIG);
+  assert.ok(Object.isFrozen(c) && Object.isFrozen(c.capture));
+});
+
+test('file then environment override defaults; env names derive from keys', async () => {
+  const p = await file(
+    'grpc:\n  port: 9000\ntargets:\n  static:\n    - name: api\n      url: http://127.0.0.1:6060/debug/pprof/\n      labels: {app: api}\n',
+  );
+  const c = await loadConfig({ file: p, env: { GOPPROF_GRPC_PORT: '9100', GOPPROF_STORAGE_S3_SECRET_KEY: 's3cr3t' } });
+  assert.equal(c.grpc.port, 9100);
+  assert.equal(c.storage.s3.secretKey, 's3cr3t');
+  assert.deepEqual(c.targets.static, [
+    { name: 'api', url: 'http://127.0.0.1:6060/debug/pprof', labels: { app: 'api' }, owner: '' },
+  ]);
+  assert.equal(configEnvNames().get('GOPPROF_CAPTURE_MAX_CONCURRENT'), 'capture.maxConcurrent');
+});
+
+test('every problem is reported at once, each naming its key', async () => {
+  const p = await file(
+    'grpc:\n  prot: 1\nhttp:\n  port: "x"\nstorage:\n  kind: s3\ntargets:\n  static:\n    - name: a\n      url: ftp://x\n    - name: a\n      url: http://h/p\n',
+  );
+  await assert.rejects(loadConfig({ file: p, env: { GOPPROF_CAPTURE_MAX_SECONDS: 'ten' } }), (err: unknown) => {
+    assert.ok(isGopprofError(err, 'CONFIG_INVALID'));
+    assert.match(err.message, /grpc\.prot: unknown key/);
+    assert.match(err.message, /http\.port: want a number, got string/);
+    assert.match(err.message, /capture\.maxSeconds \(GOPPROF_CAPTURE_MAX_SECONDS\): "ten" is not a number/);
+    return true;
+  });
+  const p2 = await file('storage:\n  kind: s3\ntargets:\n  static:\n    - name: a\n      url: ftp://x\n    - name: a\n      url: http://h/p\n');
+  await assert.rejects(loadConfig({ file: p2, env: {} }), (err: unknown) => {
+    assert.ok(isGopprofError(err, 'CONFIG_INVALID'));
+    assert.match(err.message, /storage\.s3\.endPoint: required when storage\.kind is s3/);
+    assert.match(err.message, /storage\.s3\.secretKey: required/);
+    assert.match(err.message, /targets\.static\[0\]\.url: want an http\(s\) URL/);
+    assert.match(err.message, /targets\.static\[1\]\.name: "a" is used twice/);
+    return true;
+  });
+});
+
+test('an unreadable or unparsable file is a CONFIG_INVALID error', async () => {
+  await assert.rejects(loadConfig({ file: '/nonexistent/gopprof.yaml', env: {} }), /cannot read config file/);
+  await assert.rejects(loadConfig({ file: await file('a: [1,\n'), env: {} }), /not valid YAML\/JSON/);
+});
