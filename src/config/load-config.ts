@@ -129,9 +129,12 @@ function checkValues(c: Config, problems: string[]): void {
     problems.push(`capture.defaultSeconds: ${c.capture.defaultSeconds} exceeds capture.maxSeconds ${c.capture.maxSeconds}`);
   }
   const names = new Set<string>();
-  c.targets.static.forEach((t: unknown, i) => {
+  for (const [i, t] of (c.targets.static as unknown[]).entries()) {
     const key = `targets.static[${i}]`;
-    if (!isObj(t)) return void problems.push(`${key}: want a mapping with name and url`);
+    if (!isObj(t)) {
+      problems.push(`${key}: want a mapping with name and url`);
+      continue;
+    }
     for (const k of Object.keys(t)) {
       if (!['name', 'url', 'labels', 'owner'].includes(k)) problems.push(`${key}.${k}: unknown key`);
     }
@@ -146,7 +149,7 @@ function checkValues(c: Config, problems: string[]): void {
       problems.push(`${key}.labels: want a mapping of strings`);
     }
     if (t.owner !== undefined && typeof t.owner !== 'string') problems.push(`${key}.owner: want a string`);
-  });
+  }
   if (!LEVELS.includes(c.log.level)) problems.push(`log.level: want one of ${LEVELS.join(', ')}`);
 }
 

@@ -123,8 +123,8 @@ export class MetricsRegistry {
     return {
       observe: (value, labels = {}) => {
         const k = labelKey(labels);
-        let s = series.get(k);
-        if (!s) series.set(k, (s = { counts: buckets.map(() => 0), sum: 0, count: 0 }));
+        const s = series.get(k) ?? { counts: buckets.map(() => 0), sum: 0, count: 0 };
+        series.set(k, s);
         const i = buckets.findIndex((b) => value <= b);
         if (i >= 0) s.counts[i]++;
         s.sum += value;

@@ -1,0 +1,119 @@
+/**
+ * The set of targets the service may profile right now. Static targets come
+ * from configuration; the Kubernetes source adds discovered pods behind the
+ * same interface. Callers address targets by id or by a selector — never by URL.
+ */
+import { GopprofError } from '../errors.ts';
+import type { Target } from './target.ts';
+
+/** How a caller names a group of targets. */
+export interface TargetSelector {
+  /** Explicit target ids (or static names / `namespace/pod` names). */
+  readonly ids?: readonly string[];
+  /** Kubernetes-style equality selector over target labels: `app=api,tier!=db,env`. */
+  readonly labelSelector?: string;
+  readonly namespace?: string;
+  /** Owning workload name (Deployment/StatefulSet/DaemonSet). */
+  readonly workload?: string;
+}
+
+export interface TargetRegistry {
+  /** All targets, sorted by id. */
+  list(): readonly Target[];
+  /** The target with this id or name; TARGET_UNKNOWN otherwise. */
+  get(idOrName: string): Target;
+  /** Targets matching a selector, sorted by id. An empty selector matches nothing. */
+  select(selector: TargetSelector): readonly Target[];
+}
+
+type Requirement = (labels: Readonly<Record<string, string>>) => boolean;
+
+/**
+ * Parses the equality-based subset of Kubernetes label selectors:
+ * `k=v`, `k==v`, `k!=v`, `k` (exists), `!k` (absent), `k in (a,b)`, `k notin (a,b)`,
+ * joined by commas. Throws OPTION_INVALID naming the bad term.
+ */
+export function parseLabelSelector(selector: string): (labels: Readonly<Record<string, string>>) => boolean {
+  const reqs: Requirement[] = [];
+  const terms = selector.match(/[^,(]+(\([^)]*\))?/g) ?? [];
+  const key = '([A-Za-z0-9][-A-Za-z0-9_./]*)';
+  const value = '([-A-Za-z0-9_.]*)';
+  const forms: [RegExp, (m: RegExpExecArray) => Requirement][] = [
+    [
+      new RegExp(`^${key}\\s*(==|=|!=)\\s*${value}$`),
+      ([, k, op, v]) => (op === '!=' ? (l) => l[k] !== v : (l) => l[k] === v),
+    ],
+    [
+      new RegExp(`^${key}\\s+(in|notin)\\s*\\(([^)]*)\\)$`),
+      ([, k, op, list]) => {
+        const set = new Set(list.split(',').map((s) => s.trim()));
+        return op === 'in' ? (l) => k in l && set.has(l[k]) : (l) => !(k in l && set.has(l[k]));
+      },
+    ],
+    [new RegExp(`^!${key}$`), ([, k]) => (l) => !(k in l)],
+    [new RegExp(`^${key}$`), ([, k]) => (l) => k in l],
+  ];
+  for (const raw of terms) {
+    const term = raw.trim();
+    if (term === '') continue;
+    const form = forms.map(([re, build]) => [re.exec(term), build] as const).find(([m]) => m !== null);
+    if (!form) throw new GopprofError('OPTION_INVALID', `label selector "${selector}": cannot parse "${term}"`);
+    reqs.push(form[1](form[0] as RegExpExecArray));
+  }
+  if (reqs.length === 0) throw new GopprofError('OPTION_INVALID', `label selector "${selector}" is empty`);
+  return (labels) => reqs.every((r) => r(labels));
+}
+
+/** Applies a selector to a list of targets (shared by every registry). */
+export function selectTargets(targets: readonly Target[], selector: TargetSelector): Target[] {
+  const hasCriteria = Boolean(selector.ids?.length || selector.labelSelector || selector.workload);
+  if (!hasCriteria) {
+    throw new GopprofError('OPTION_INVALID', 'a group needs target ids, a label selector or a workload');
+  }
+  const match = selector.labelSelector ? parseLabelSelector(selector.labelSelector) : () => true;
+  const ids = selector.ids?.length ? new Set(selector.ids) : undefined;
+  return targets.filter(
+    (t) =>
+      (!ids || ids.has(t.id) || ids.has(t.name)) &&
+      (!selector.namespace || t.pod?.namespace === selector.namespace) &&
+      (!selector.workload || t.pod?.workload === selector.workload) &&
+      match(t.labels),
+  );
+}
+
+/** A registry over a fixed list (the configured static targets). */
+export function createStaticTargetRegistry(
+  targets: readonly { name: string; url: string; labels: Readonly<Record<string, string>>; owner: string }[],
+): TargetRegistry {
+  const list: Target[] = targets
+    .map((t) => ({ id: `static/${t.name}`, name: t.name, pprofBaseUrl: t.url, labels: t.labels, owner: t.owner }))
+    .sort((a, b) => (a.id < b.id ? -1 : 1));
+  return {
+    list: () => list,
+    get: (idOrName) => {
+      const t = list.find((x) => x.id === idOrName || x.name === idOrName);
+      if (!t) throw new GopprofError('TARGET_UNKNOWN', `unknown target "${idOrName}"`, { details: { target: idOrName } });
+      return t;
+    },
+    select: (selector) => selectTargets(list, selector),
+  };
+}
+
+/** Combines registries (static targets and discovered pods) into one; ids never collide by construction. */
+export function combineRegistries(registries: readonly TargetRegistry[]): TargetRegistry {
+  const list = () => registries.flatMap((r) => r.list()).sort((a, b) => (a.id < b.id ? -1 : 1));
+  return {
+    list,
+    get: (idOrName) => {
+      for (const r of registries) {
+        try {
+          return r.get(idOrName);
+        } catch (err) {
+          if (!(err instanceof GopprofError && err.code === 'TARGET_UNKNOWN')) throw err;
+        }
+      }
+      throw new GopprofError('TARGET_UNKNOWN', `unknown target "${idOrName}"`, { details: { target: idOrName } });
+    },
+    select: (selector) => selectTargets(list(), selector),
+  };
+}
