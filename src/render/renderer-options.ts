@@ -1,0 +1,61 @@
+/**
+ * Options of the renderer, with their defaults in one place.
+ */
+import { availableParallelism } from 'node:os';
+import { GopprofError } from '../errors.ts';
+
+/** How a renderer runs its layouts. */
+export interface RendererOptions {
+  /**
+   * Layout worker threads, each with its own Graphviz instance (~30 MB). More
+   * than the cores only adds memory: a layout is pure CPU.
+   */
+  readonly poolSize: number;
+  /**
+   * The longest one layout may run on its worker (queue time not included);
+   * past it the render fails with RENDER_TIMEOUT and the worker is replaced.
+   * Dense graphs can take seconds, pathological ones forever.
+   */
+  readonly timeoutMs: number;
+  /** Renders that may wait for a free worker; beyond it render() fails with OVERLOADED. */
+  readonly maxQueue: number;
+  /** The worker entry module. Tests substitute a worker that simulates faults. */
+  readonly workerUrl: URL;
+  /** Passed to each worker as `workerData` (for substituted workers). */
+  readonly workerData: unknown;
+}
+
+/** The defaults every renderer starts from. */
+export const DEFAULT_RENDERER_OPTIONS: RendererOptions = Object.freeze({
+  poolSize: Math.min(2, availableParallelism()),
+  timeoutMs: 30_000,
+  maxQueue: 64,
+  workerUrl: new URL('./layout-worker.ts', import.meta.url),
+  workerData: undefined,
+});
+
+/**
+ * Merges `options` over the defaults and validates them once, so that a bad
+ * value fails at start-up with OPTION_INVALID naming it, not as a hang later.
+ */
+export function resolveRendererOptions(options: Partial<RendererOptions> = {}): RendererOptions {
+  const merged: RendererOptions = { ...DEFAULT_RENDERER_OPTIONS };
+  for (const [key, value] of Object.entries(options)) {
+    if (value !== undefined) Object.assign(merged, { [key]: value });
+  }
+  checkInteger('poolSize', merged.poolSize, 1, 256);
+  checkInteger('timeoutMs', merged.timeoutMs, 1, 2_147_483_647); // setTimeout's limit
+  checkInteger('maxQueue', merged.maxQueue, 0, 1_000_000);
+  if (!(merged.workerUrl instanceof URL)) {
+    throw new GopprofError('OPTION_INVALID', 'workerUrl must be a URL', { details: { option: 'workerUrl' } });
+  }
+  return Object.freeze(merged);
+}
+
+function checkInteger(option: string, value: number, min: number, max: number): void {
+  if (!Number.isSafeInteger(value) || value < min || value > max) {
+    throw new GopprofError('OPTION_INVALID', `${option} must be an integer between ${min} and ${max}, got ${value}`, {
+      details: { option },
+    });
+  }
+}
