@@ -7,6 +7,7 @@
  */
 import { Profile as PfProfile } from 'pprof-format';
 import { GopprofError } from '../errors.ts';
+import { labelSetKey, ownList } from './label-set-key.ts';
 import {
   EMPTY_LABEL_SET,
   type LabelSet,
@@ -102,6 +103,7 @@ export function decodeProfileReference(raw: Uint8Array): Profile {
 
   const nTypes = sampleTypes.length;
   const count = p.sample.length;
+  if (nTypes === 0 && count > 0) throw invalid(`the profile has ${count} samples but no sample types`);
   let totalLocations = 0;
   for (const s of p.sample) totalLocations += s.locationId.length;
   const locationOffsets = new Uint32Array(count + 1);
@@ -163,19 +165,6 @@ export function decodeProfileReference(raw: Uint8Array): Profile {
     period: i64(p.period, 'period'),
     comments: p.comment.map((c) => str(c, 'comment')),
   };
-}
-
-/** A string that is equal for two label sets exactly when they are deep-equal (key order included). */
-export function labelSetKey(set: LabelSet): string {
-  return JSON.stringify([set.labels, set.numLabels, set.numUnits]);
-}
-
-/** The list under `key`, created as an own property (so a key like "__proto__" is just a key). */
-function ownList<T>(record: Record<string, T[]>, key: string): T[] {
-  if (Object.hasOwn(record, key)) return record[key];
-  const list: T[] = [];
-  Object.defineProperty(record, key, { value: list, enumerable: true, writable: true, configurable: true });
-  return list;
 }
 
 function invalid(message: string): GopprofError {

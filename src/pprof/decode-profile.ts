@@ -6,8 +6,8 @@
  */
 import { GopprofError } from '../errors.ts';
 import { type DecodeOptions, resolveDecodeOptions } from './decode-options.ts';
-import { decodeProfileReference } from './decode-profile-reference.ts';
 import { gunzipProfile, gunzipProfileAsync } from './gunzip.ts';
+import { parseProfileProto } from './parse-profile-proto.ts';
 import type { Profile } from './profile.ts';
 import { mostlyText, notProfileError, sniffProfileBytes } from './sniff-profile-bytes.ts';
 
@@ -60,7 +60,7 @@ function decodeRaw(raw: Uint8Array, inflated: boolean): Profile {
     if (kind !== 'binary' && kind !== 'gzip') throw notProfileError(raw, kind);
   }
   try {
-    return decodeProfileReference(raw);
+    return parseProfileProto(raw);
   } catch (err) {
     // Text with a few control bytes slips past the sniff; name it for what it is.
     if (err instanceof GopprofError && err.code === 'PROFILE_PROTOBUF_CORRUPT' && mostlyText(raw)) {
