@@ -4,7 +4,9 @@ import { test } from 'node:test';
 import { type FloatFormat, formatFloat, type GoArg, sprintf } from './format-go.ts';
 
 // Every expected string below was printed by real Go 1.19 (strconv.FormatFloat,
-// fmt.Sprintf): see testdata/gen/main.go, which writes the fixtures.
+// fmt.Sprintf): see testdata/gen/main.go, which writes the fixtures. The
+// generator leaves out integral float64 arguments under %v, where a JS number
+// is a Go int by design (see sprintf's doc).
 
 const testdata = new URL('./testdata/', import.meta.url);
 
@@ -80,22 +82,12 @@ function toArg(a: Case['args'][number]): GoArg {
   }
 }
 
-/** Go and JS disagree on purpose here: an integral float64 passed to an int verb is a JS integer. */
-function ambiguous(c: Case): boolean {
-  return c.args.some((a) => {
-    if (a.t !== 'float64') return false;
-    const n = fromBits(a.v as string);
-    return Number.isInteger(n) && !Object.is(n, -0) && !/%[-+ #0-9.]*[eEfFgG]/.test(c.format);
-  });
-}
-
 test('sprintf matches Go for the verbs and flags pprof uses, and for misuse', () => {
   const cases = JSON.parse(readFileSync(new URL('sprintf.json', testdata), 'utf8')) as Case[];
   assert.ok(cases.length > 1000);
   const failures: string[] = [];
   let checked = 0;
   for (const c of cases) {
-    if (ambiguous(c)) continue;
     const got = sprintf(c.format, ...c.args.map(toArg));
     checked++;
     if (got !== c.want) failures.push(`${JSON.stringify(c.format)} ${JSON.stringify(c.args)}: got ${JSON.stringify(got)}, want ${JSON.stringify(c.want)}`);
