@@ -9,7 +9,7 @@ import { after, test } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { gunzipSync } from 'node:zlib';
 import { createSingleFlight } from '../src/capture/single-flight.ts';
-import { GopprofError, isGopprofError } from '../src/errors.ts';
+import { type GopprofError, isGopprofError } from '../src/errors.ts';
 import { type FetchResult, fetchProfile } from '../src/fetch/index.ts';
 import type { ProfileType, Target } from '../src/targets/target.ts';
 import { type GoTarget, startGoTarget } from './support/go-target.ts';
