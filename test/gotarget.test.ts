@@ -4,24 +4,18 @@
  */
 import assert from 'node:assert/strict';
 import { after, test } from 'node:test';
-import { gunzipSync } from 'node:zlib';
-import { Profile } from 'pprof-format';
+import { decodeProfile } from '../src/pprof/index.ts';
 import { type GoTarget, startGoTarget } from './support/go-target.ts';
 import { requireBinary } from './support/require-binary.ts';
 
-/** Function names mentioned by any sample of a gzip pprof profile. */
+/** Function names mentioned by any sample of a gzip pprof profile, decoded by src/pprof/. */
 function sampledFunctionNames(body: Uint8Array): Set<string> {
   assert.ok(body.length > 2, 'profile body is empty');
   assert.deepEqual([body[0], body[1]], [0x1f, 0x8b], 'profile body is not gzip');
-  const p = Profile.decode(gunzipSync(body));
-  const strings = p.stringTable.strings;
-  const functions = new Map(p.function.map((f) => [Number(f.id), strings[Number(f.name)]]));
-  const locations = new Map(p.location.map((l) => [Number(l.id), l]));
+  const p = decodeProfile(body);
   const names = new Set<string>();
-  for (const s of p.sample) {
-    for (const id of s.locationId) {
-      for (const line of locations.get(Number(id))?.line ?? []) names.add(functions.get(Number(line.functionId)) ?? '');
-    }
+  for (const i of p.samples.locationIndex) {
+    for (const line of p.locations[i].lines) names.add(line.function?.name ?? '');
   }
   return names;
 }
