@@ -1,9 +1,11 @@
 import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { readFileSync } from 'node:fs';
 import http from 'node:http';
 import net from 'node:net';
 import { describe, it, type TestContext } from 'node:test';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { gunzipSync } from 'node:zlib';
 import { GopprofError, isGopprofError } from '../errors.ts';
 import { PROFILE_TYPES, type ProfileType } from '../targets/target.ts';
@@ -315,5 +317,47 @@ describe('fetchProfile', () => {
     assert.equal(err, reason, 'a typed abort reason is passed through');
     assert.ok(isGopprofError(err, 'TARGET_GONE'));
     assert.equal(requests.length, 0);
+  });
+});
+
+/**
+ * A loopback port whose accept queue is full, so a new connection's SYN goes
+ * unanswered as with an unreachable pod: a child process listens with a tiny
+ * backlog and then blocks its event loop (without spinning) so that it never
+ * accepts; the test fills the queue itself.
+ */
+async function unacceptingPort(t: TestContext): Promise<number> {
+  const script = `
+    const server = require('node:net').createServer();
+    server.listen({ port: 0, host: '127.0.0.1', backlog: 1 }, () => {
+      require('node:fs').writeSync(1, server.address().port + '\\n');
+      Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 30000);
+      process.exit(0);
+    });`;
+  const child = spawn(process.execPath, ['-e', script], { stdio: ['ignore', 'pipe', 'inherit'] });
+  t.after(() => child.kill('SIGKILL'));
+  const [line] = (await once(child.stdout, 'data')) as [Buffer];
+  const port = Number(String(line).trim());
+  // Fill the queue (its length depends on the kernel) until a connect hangs.
+  for (let i = 0; i < 8; i++) {
+    const filler = net.connect(port, '127.0.0.1');
+    filler.on('error', () => {});
+    t.after(() => filler.destroy());
+    const connected = await Promise.race([once(filler, 'connect').then(() => true), sleep(300).then(() => false)]);
+    if (!connected) return port;
+  }
+  throw new Error('could not fill the accept queue');
+}
+
+describe('fetchProfile connect timeout', () => {
+  it('FETCH_TIMEOUT in the connect phase when the SYN goes unanswered', async (t) => {
+    if (process.platform !== 'linux') return t.skip('relies on Linux dropping SYNs to a full accept queue');
+    const port = await unacceptingPort(t);
+    const err = await rejectsWith(
+      fetchProfile(target(`http://127.0.0.1:${port}/debug/pprof`), 'heap', { seconds: 0, connectTimeoutMs: 300 }),
+      'FETCH_TIMEOUT',
+    );
+    assert.equal(err.details.phase, 'connect');
+    assert.equal(err.details.timeoutMs, 300);
   });
 });
