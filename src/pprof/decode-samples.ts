@@ -18,6 +18,7 @@ export interface LocationLookup {
   readonly sparse: ReadonlyMap<number, number>;
 }
 
+const SAMPLE_FIELDS = ['', 'location_id', 'value', 'label'];
 const TAG_SAMPLE = (2 << 3) | WIRE_LEN;
 const TAG_LOCATION_ID = 1 << 3;
 const TAG_LOCATION_IDS = (1 << 3) | WIRE_LEN;
@@ -70,7 +71,11 @@ export function decodeSamples(
         while (r.pos < runEnd) {
           const id = r.uint64();
           const index = (id < dense.length ? dense[id] : (sparse.get(id) ?? -1) + 1) - 1;
-          if (index < 0) throw new GopprofError('PROFILE_INVALID', `sample ${i} references unknown location id ${id}`);
+          if (index < 0) {
+            // A varint running past its packed run is malformed bytes, not a bad reference.
+            if (packed && r.pos > runEnd) r.expectEnd(runEnd, 'packed Sample.location_id', at);
+            throw new GopprofError('PROFILE_INVALID', `sample ${i} references unknown location id ${id}`);
+          }
           if (k === locationIndex.length) locationIndex = grow(locationIndex);
           locationIndex[k++] = index;
         }
@@ -80,7 +85,10 @@ export function decodeSamples(
         const runEnd = packed ? r.lengthEnd(stop) : r.pos + 1;
         while (r.pos < runEnd) {
           const v = r.int64();
-          if (Number.isNaN(v)) throw valueRange(i, t);
+          if (Number.isNaN(v)) {
+            if (packed && r.pos > runEnd) r.expectEnd(runEnd, 'packed Sample.value', at);
+            throw valueRange(i, t);
+          }
           if (t < nTypes) values[base + t] = v;
           t++;
         }
@@ -89,7 +97,7 @@ export function decodeSamples(
         labels.addLabel(r, r.lengthEnd(stop));
       } else {
         const field = ftag >>> 3;
-        if (field <= 3) throw r.corrupt(`Sample field ${field} has wire type ${ftag & 7}`, at);
+        if (field <= 3) throw r.corrupt(`Sample.${SAMPLE_FIELDS[field]} (field ${field}) has wire type ${ftag & 7}`, at);
         r.skip(ftag & 7, stop, at);
       }
     }

@@ -13,6 +13,7 @@ import { EMPTY_LABEL_SET, type LabelSet } from './profile.ts';
 import { type ProtobufReader, WIRE_VARINT } from './protobuf-reader.ts';
 
 const FIELDS = 4;
+const LABEL_FIELDS = ['', 'key', 'str', 'num', 'num_unit'];
 
 /** Interns the labels of one sample at a time: begin(), addLabel()…, end() → index into labelSets. */
 export class LabelInterner {
@@ -51,7 +52,7 @@ export class LabelInterner {
       const at = r.pos;
       const tag = r.tag();
       const field = tag >>> 3;
-      if (field >= 1 && field <= 4) r.expectWireType(tag, WIRE_VARINT, `Label field ${field}`, at);
+      if (field >= 1 && field <= 4) r.expectWireType(tag, WIRE_VARINT, `Label.${LABEL_FIELDS[field]}`, at);
       switch (field) {
         case 1:
           key = r.uint64();

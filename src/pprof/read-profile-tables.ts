@@ -81,6 +81,21 @@ const F_PERIOD = 12;
 const F_COMMENT = 13;
 const F_DEFAULT_SAMPLE_TYPE = 14;
 
+const MAPPING_FIELDS = [
+  '',
+  'id',
+  'memory_start',
+  'memory_limit',
+  'file_offset',
+  'filename',
+  'build_id',
+  'has_functions',
+  'has_filenames',
+  'has_line_numbers',
+  'has_inline_frames',
+];
+const FUNCTION_FIELDS = ['', 'id', 'name', 'system_name', 'filename', 'start_line'];
+
 /** Reads every top-level field except the samples' contents. */
 export function readProfileTables(r: ProtobufReader): RawProfileTables {
   const t: RawProfileTables = {
@@ -241,7 +256,7 @@ function readMapping(r: ProtobufReader, end: number): RawMapping {
     const at = r.pos;
     const tag = r.tag();
     const field = tag >>> 3;
-    if (field >= 1 && field <= 10) r.expectWireType(tag, WIRE_VARINT, `Mapping field ${field}`, at);
+    if (field >= 1 && field <= 10) r.expectWireType(tag, WIRE_VARINT, `Mapping.${MAPPING_FIELDS[field]}`, at);
     switch (field) {
       case 1:
         id = r.uint64();
@@ -307,7 +322,7 @@ function readFunction(r: ProtobufReader, end: number): RawFunction {
     const at = r.pos;
     const tag = r.tag();
     const field = tag >>> 3;
-    if (field >= 1 && field <= 5) r.expectWireType(tag, WIRE_VARINT, `Function field ${field}`, at);
+    if (field >= 1 && field <= 5) r.expectWireType(tag, WIRE_VARINT, `Function.${FUNCTION_FIELDS[field]}`, at);
     switch (field) {
       case 1:
         id = r.uint64();
