@@ -143,6 +143,7 @@ export function createSpoolingStore(
       pending.delete(key);
       counts = { ...counts, uploaded: counts.uploaded + 1 };
       emit({ type: 'uploaded', key, size: body.byteLength });
+      markUp(); // the primary answers: new puts may go there again while the rest drains
       return true;
     });
   }
