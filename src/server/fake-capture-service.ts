@@ -83,20 +83,32 @@ export class FakeCaptureService implements CaptureService {
 
   constructor(targets: readonly (Target | TargetStatus)[]) {
     this.statuses = targets.map((t) => ('target' in t ? t : { target: t }));
-    this.profileImpl = async (request) => {
-      const target = this.statuses.find((s) => s.target.id === request.targetId)?.target;
-      if (target === undefined) throw new GopprofError('TARGET_UNKNOWN', `no target ${request.targetId}`);
-      const capture = okCapture(request, target);
-      this.captures.set(capture.id, capture);
-      return capture;
-    };
-    const self = this;
-    this.profileManyImpl = async function* (requests, signal) {
-      for (const request of requests) {
-        if (signal?.aborted) throw abortError(signal, 'profileMany');
-        yield await self.profileImpl(request, signal);
-      }
-    };
+    this.profileImpl = this.succeed;
+    this.profileManyImpl = (requests, signal) => this.eachInTurn(requests, signal);
+  }
+
+  /** Puts back the default behaviour and forgets recorded calls (captures stay). */
+  reset(): void {
+    this.profileImpl = this.succeed;
+    this.profileManyImpl = (requests, signal) => this.eachInTurn(requests, signal);
+    this.calls.length = 0;
+  }
+
+  /** Default `profileImpl`: a known target gets an ok capture at once, stored for get/list. */
+  readonly succeed = async (request: CaptureRequest): Promise<Capture> => {
+    const target = this.statuses.find((s) => s.target.id === request.targetId)?.target;
+    if (target === undefined) throw new GopprofError('TARGET_UNKNOWN', `no target ${request.targetId}`);
+    const capture = okCapture(request, target);
+    this.captures.set(capture.id, capture);
+    return capture;
+  };
+
+  /** Default `profileManyImpl`: profileImpl for each request in turn. */
+  async *eachInTurn(requests: readonly CaptureRequest[], signal?: AbortSignal): AsyncIterable<Capture> {
+    for (const request of requests) {
+      if (signal?.aborted) throw abortError(signal, 'profileMany');
+      yield await this.profileImpl(request, signal);
+    }
   }
 
   profile(request: CaptureRequest, signal?: AbortSignal): Promise<Capture> {
