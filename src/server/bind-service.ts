@@ -59,6 +59,13 @@ export interface BindOptions {
 type UnaryFn = (request: unknown, context: CallContext) => Promise<unknown>;
 type StreamFn = (request: unknown, context: CallContext) => AsyncIterable<unknown>;
 
+/**
+ * A cancellation this close to the deadline counts as the deadline: the
+ * client's own deadline timer fires (and resets the stream) about one network
+ * delay before the server's, and the two clocks round differently.
+ */
+const DEADLINE_SLACK_MS = 100;
+
 /** Longest timer Node can set; deadlines further away are treated as none. */
 const MAX_TIMER_MS = 2 ** 31 - 1;
 
@@ -90,7 +97,7 @@ function openScope(
   }
   const onCancelled = (): void => {
     // grpc-js reports a passed deadline as a cancellation too.
-    if (Date.now() >= deadline) abort('deadline', 'the call deadline passed');
+    if (Date.now() >= deadline - DEADLINE_SLACK_MS) abort('deadline', 'the call deadline passed');
     else abort('cancelled', 'the caller cancelled the call');
   };
   const onStop = (): void => abort('stopping', 'the server is stopping');

@@ -88,7 +88,10 @@ function hangingProfile(fake: FakeCaptureService): Promise<{ signal: AbortSignal
   return new Promise((started) => {
     fake.profileImpl = (_request, signal) => {
       assert.ok(signal, 'the service gets a signal');
-      const aborted = new Promise((resolve) => signal.addEventListener('abort', () => resolve(signal.reason), { once: true }));
+      const aborted = new Promise((resolve) => {
+        if (signal.aborted) resolve(signal.reason);
+        else signal.addEventListener('abort', () => resolve(signal.reason), { once: true });
+      });
       started({ signal, aborted });
       return aborted.then((reason) => {
         throw isGopprofError(reason) ? reason : new GopprofError('ABORTED', 'profile: cancelled', { cause: reason });
