@@ -82,7 +82,7 @@ function openScope(
 ): CallScope {
   const started = performance.now();
   const controller = new AbortController();
-  const log = options.log.child({ method });
+  const log = options.log.child({ method, peer: call.getPeer() });
   let cause: AbortCause | undefined;
   const abort = (why: AbortCause, message: string): void => {
     if (controller.signal.aborted) return;

@@ -356,8 +356,9 @@ export declare const ProfilerService: GenService<{
   },
   /**
    * Profiles a group of targets with bounded concurrency, streaming each
-   * capture (ok or failed) as it completes. Cancelling the call cancels the
-   * captures not yet finished.
+   * capture (ok or failed) as it completes. A selector that matches no target
+   * yields an empty stream. Cancelling the call cancels the captures not yet
+   * finished.
    *
    * @generated from rpc gopprof.v1.ProfilerService.ProfilePods
    */
