@@ -91,14 +91,16 @@ export async function writeFileAtomic(
     } finally {
       await handle.close();
     }
-    // A concurrent delete may prune the freshly made parent directory: make it again and retry.
+    // A concurrent delete may prune the parent directory between our mkdir and rename (ENOENT),
+    // or during the recursive mkdir itself (ENOTDIR): make it again and retry. A real clash
+    // with a file still fails after the last attempt.
     for (let attempt = 1; ; attempt++) {
       try {
         await mkdir(dirname(target), { recursive: true });
         await rename(tmp, target);
         return;
       } catch (err) {
-        if (errno(err) !== 'ENOENT' || attempt >= 10) throw err;
+        if ((errno(err) !== 'ENOENT' && errno(err) !== 'ENOTDIR') || attempt >= 10) throw err;
       }
     }
   } catch (err) {
