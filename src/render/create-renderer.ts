@@ -69,6 +69,16 @@ interface Slot {
 const MAX_ATTEMPTS = 2;
 
 /**
+ * Workers inherit the parent's Node flags (undefined), except under
+ * `node --input-type=module -e …`, where the inherited --input-type kills
+ * every worker at start; then they get none. (Passing a filtered list instead
+ * fails: Node rejects per-process flags given to a worker explicitly.)
+ */
+function workerExecArgv(): string[] | undefined {
+  return process.execArgv.some((arg) => arg.startsWith('--input-type')) ? [] : undefined;
+}
+
+/**
  * Creates a renderer. Workers start lazily on the first renders (Graphviz
  * takes ~100 ms to load) and are kept; idle workers do not keep the process
  * alive. Options are validated here (OPTION_INVALID).
@@ -129,7 +139,7 @@ export function createRenderer(options: Partial<RendererOptions> = {}): Renderer
   }
 
   function spawn(): void {
-    const worker = new Worker(opts.workerUrl, { workerData: opts.workerData, name: 'gopprof-layout' });
+    const worker = new Worker(opts.workerUrl, { workerData: opts.workerData, name: 'gopprof-layout', execArgv: workerExecArgv() });
     const slot: Slot = { worker, ready: false, job: undefined, timer: undefined, lastError: undefined };
     slots.add(slot);
     spawned++;

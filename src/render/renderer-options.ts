@@ -17,7 +17,10 @@ export interface RendererOptions {
    * Dense graphs can take seconds, pathological ones forever.
    */
   readonly timeoutMs: number;
-  /** Renders that may wait for a free worker; beyond it render() fails with OVERLOADED. */
+  /**
+   * Renders that may wait for a worker (a worker still starting counts as not
+   * free); beyond it render() fails with OVERLOADED.
+   */
   readonly maxQueue: number;
   /** The worker entry module. Tests substitute a worker that simulates faults. */
   readonly workerUrl: URL;
@@ -45,7 +48,7 @@ export function resolveRendererOptions(options: Partial<RendererOptions> = {}): 
   }
   checkInteger('poolSize', merged.poolSize, 1, 256);
   checkInteger('timeoutMs', merged.timeoutMs, 1, 2_147_483_647); // setTimeout's limit
-  checkInteger('maxQueue', merged.maxQueue, 0, 1_000_000);
+  checkInteger('maxQueue', merged.maxQueue, 1, 1_000_000);
   if (!(merged.workerUrl instanceof URL)) {
     throw new GopprofError('OPTION_INVALID', 'workerUrl must be a URL', { details: { option: 'workerUrl' } });
   }
