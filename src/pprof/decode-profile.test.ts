@@ -325,6 +325,11 @@ describe('decodeProfile', () => {
         ['duplicate function', build([], lfield(PROFILE.function, func(1, 0, 0, 0, 0))), /duplicate function id 1/],
         ['too few values', build([sample([1], [1, 2]), sample([1], [1])]), /sample 1 has 1 values but the profile has 2 sample types/],
         ['too many values', build([sample([1], [1, 2, 3])]), /sample 0 has 3 values but the profile has 2 sample types/],
+        [
+          'many empty samples × many types',
+          concat(...new Array(300).fill(lfield(PROFILE.sampleType, valueType(1, 2))), ...new Array(300).fill(lfield(PROFILE.sample)), stringTable(STRINGS)),
+          /300 samples × 300 sample types need at least 90000 bytes of values, but all samples together have 0 bytes/,
+        ],
         ['samples without types', concat(lfield(PROFILE.sample, sample([], [])), stringTable([''])), /1 samples but no sample types/],
       ];
       for (const [what, bytes, message] of cases) {

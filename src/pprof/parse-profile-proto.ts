@@ -38,6 +38,13 @@ export function parseProfileProto(raw: Uint8Array): Profile {
 
   const nTypes = sampleTypes.length;
   if (nTypes === 0 && t.sampleCount > 0) throw invalid(`the profile has ${t.sampleCount} samples but no sample types`);
+  // Every value takes at least a byte, so this bounds the values array by the
+  // input size: many empty samples times many sample types must not allocate gigabytes.
+  if (t.sampleCount * nTypes > t.sampleBytes) {
+    throw invalid(
+      `${t.sampleCount} samples × ${nTypes} sample types need at least ${t.sampleCount * nTypes} bytes of values, but all samples together have ${t.sampleBytes} bytes`,
+    );
+  }
   const interner = new LabelInterner(strings);
   const samples = decodeSamples(r, t.sampleCount, t.sampleBytes, nTypes, lookup, interner);
 
