@@ -1,0 +1,309 @@
+/**
+ * The capture use case: target → fetch → analyse (decode, graph, DOT,
+ * summary) → render SVG → store, with single-flight per target and type, a
+ * global concurrency limit, per-target health and metrics. The raw profile is
+ * stored first, so a capture whose analysis or rendering fails still keeps its
+ * evidence.
+ */
+import { GopprofError, isGopprofError } from '../errors.ts';
+import type { FetchOptions, FetchResult } from '../fetch/index.ts';
+import type { ObjectStore, StoredIn } from '../storage/index.ts';
+import type { TargetRegistry } from '../targets/index.ts';
+import { isProfileType, type ProfileType, type Target } from '../targets/index.ts';
+import type { Logger, MetricsRegistry } from '../telemetry/index.ts';
+import type {
+  Artifact,
+  Capture,
+  CaptureRequest,
+  CaptureService,
+  CaptureSummary,
+  EngineOptions,
+  TargetStatus,
+} from './capture.ts';
+import { captureKeys, newCaptureId } from './capture-keys.ts';
+import { type CaptureRepository, createCaptureRepository } from './capture-repository.ts';
+import { createConcurrencyLimit } from './concurrency-limit.ts';
+import { createSingleFlight } from './single-flight.ts';
+
+/** What analysing a raw profile yields. */
+export interface Analysis {
+  readonly dot: string;
+  readonly summary: CaptureSummary;
+}
+
+export interface CaptureLimits {
+  readonly maxConcurrent: number;
+  readonly maxQueued: number;
+  readonly defaultSeconds: number;
+  readonly maxSeconds: number;
+  readonly fetchMarginSeconds: number;
+  readonly maxProfileBytes: number;
+  readonly linkExpirySeconds: number;
+}
+
+/** Everything the service needs, injected. */
+export interface CaptureDeps {
+  readonly targets: TargetRegistry;
+  readonly fetch: (target: Target, type: ProfileType, options: FetchOptions) => Promise<FetchResult>;
+  readonly analyze: (bytes: Uint8Array, options: EngineOptions, signal?: AbortSignal) => Promise<Analysis>;
+  readonly render: (dot: string, signal?: AbortSignal) => Promise<string>;
+  readonly store: ObjectStore;
+  readonly limits: CaptureLimits;
+  readonly metrics: MetricsRegistry;
+  readonly logger: Logger;
+  readonly now?: () => Date;
+  readonly newId?: (now: Date, type: ProfileType) => string;
+}
+
+function errorInfo(err: unknown): { code: string; message: string } {
+  if (err instanceof GopprofError) return { code: err.code, message: err.message };
+  return { code: 'INTERNAL', message: 'internal error' };
+}
+
+/** Turns anything thrown into a GopprofError that names the capture. */
+function asGopprofError(err: unknown, captureId: string): GopprofError {
+  if (err instanceof GopprofError) {
+    return new GopprofError(err.code, err.message, { cause: err, details: { ...err.details, captureId } });
+  }
+  return new GopprofError('INTERNAL', `capture ${captureId} failed: ${(err as Error)?.message ?? String(err)}`, {
+    cause: err,
+    details: { captureId },
+  });
+}
+
+/** A Capture whose `error` is set is a failed capture; `profile()` rejects with `error`. */
+interface Outcome {
+  readonly capture: Capture;
+  readonly error?: GopprofError;
+}
+
+export interface CaptureServiceHandle extends CaptureService {
+  /** Records a note shown for a target in ListTargets (e.g. why it is not auto-profiled). */
+  setTargetNote(targetId: string, note: string | undefined): void;
+}
+
+/** Creates the CaptureService. */
+export function createCaptureService(deps: CaptureDeps): CaptureServiceHandle {
+  const now = deps.now ?? (() => new Date());
+  const newId = deps.newId ?? ((d: Date, t: ProfileType) => newCaptureId(d, t));
+  const log = deps.logger.child({ component: 'capture' });
+  const repo: CaptureRepository = createCaptureRepository(deps.store);
+  const limit = createConcurrencyLimit(deps.limits.maxConcurrent, { maxQueue: deps.limits.maxQueued });
+  const captureFlight = createSingleFlight<string, Outcome>();
+  const fetchFlight = createSingleFlight<string, FetchResult>();
+  const health = new Map<string, { lastCaptureAt?: string; lastCaptureId?: string; lastError?: TargetStatus['lastError']; note?: string }>();
+
+  const m = deps.metrics;
+  const captures = m.counter('gopprof_captures_total', 'Captures finished, by profile type, trigger and result.');
+  const failures = m.counter('gopprof_capture_failures_total', 'Failed captures, by error code.');
+  const duration = m.histogram('gopprof_capture_duration_seconds', 'Wall time of a capture, fetch included.');
+  const processing = m.histogram('gopprof_capture_processing_seconds', 'Analysis and rendering time of a capture, fetch excluded.');
+  const inFlight = m.gauge('gopprof_captures_in_flight', 'Captures running now.');
+  const fetchedBytes = m.counter('gopprof_fetched_bytes_total', 'Bytes of raw profiles fetched.');
+  const spooled = m.counter('gopprof_captures_spooled_total', 'Captures kept in the local spool because the object store was down.');
+
+  function resolveSeconds(type: ProfileType, seconds: number): number {
+    if (!Number.isInteger(seconds) || seconds < 0) {
+      throw new GopprofError('OPTION_INVALID', `seconds must be a whole number ≥ 0, got ${seconds}`);
+    }
+    if (seconds > deps.limits.maxSeconds) {
+      throw new GopprofError('OPTION_INVALID', `seconds ${seconds} exceeds the limit of ${deps.limits.maxSeconds}`);
+    }
+    return type === 'cpu' && seconds === 0 ? deps.limits.defaultSeconds : seconds;
+  }
+
+  async function artifact(key: string, contentType: string, size: number, signal?: AbortSignal): Promise<Artifact> {
+    const url = await deps.store.url(key, { expiresSeconds: deps.limits.linkExpirySeconds }, signal);
+    return { key, url, contentType, size };
+  }
+
+  /**
+   * Links are made anew on every read: presigned links expire, and a spooled
+   * artifact's local link stops working once it has been uploaded.
+   */
+  async function freshUrls(c: Capture, signal?: AbortSignal): Promise<Capture> {
+    const entries = await Promise.all(
+      Object.entries(c.artifacts).map(async ([name, a]) => [name, await artifact(a.key, a.contentType, a.size, signal)] as const),
+    );
+    return { ...c, artifacts: Object.fromEntries(entries) };
+  }
+
+  async function run(target: Target, req: CaptureRequest, seconds: number, signal: AbortSignal): Promise<Outcome> {
+    const started = now();
+    const id = newId(started, req.type);
+    const keys = captureKeys(id);
+    const artifacts: { -readonly [K in keyof Capture['artifacts']]: Artifact } = {};
+    const storedIn: StoredIn[] = [];
+    let summary: CaptureSummary | undefined;
+    let error: GopprofError | undefined;
+    const put = async (key: string, body: Uint8Array, contentType: string) => {
+      const r = await deps.store.put(key, body, { contentType }, signal);
+      storedIn.push(r.storedIn);
+      return artifact(key, contentType, body.byteLength, signal);
+    };
+    inFlight.inc();
+    try {
+      const fetched = await fetchFlight.run(
+        `${target.id}\u0000${req.type}\u0000${seconds}`,
+        (s) =>
+          deps.fetch(target, req.type, {
+            seconds,
+            signal: s,
+            maxBytes: deps.limits.maxProfileBytes,
+            marginMs: deps.limits.fetchMarginSeconds * 1000,
+          }),
+        signal,
+      );
+      fetchedBytes.inc({}, fetched.bytes.byteLength);
+      // Evidence first: the raw bytes are stored before anything can fail on them.
+      artifacts.profile = await put(keys.profile, fetched.bytes, 'application/octet-stream');
+      const t0 = performance.now();
+      const analysis = await deps.analyze(fetched.bytes, req.options ?? {}, signal);
+      summary = analysis.summary;
+      artifacts.dot = await put(keys.dot, new TextEncoder().encode(analysis.dot), 'text/vnd.graphviz; charset=utf-8');
+      const svg = await deps.render(analysis.dot, signal);
+      processing.observe((performance.now() - t0) / 1000, { type: req.type });
+      artifacts.svg = await put(keys.svg, new TextEncoder().encode(svg), 'image/svg+xml');
+    } catch (err) {
+      error = asGopprofError(err, id);
+    }
+    const finished = now();
+    const base: Capture = {
+      id,
+      targetId: target.id,
+      targetName: target.name,
+      target: { labels: target.labels, owner: target.owner, ...(target.pod ? { pod: target.pod } : {}) },
+      type: req.type,
+      seconds,
+      trigger: req.trigger ?? 'manual',
+      ...(req.auto ? { auto: req.auto } : {}),
+      options: req.options ?? {},
+      startedAt: started.toISOString(),
+      finishedAt: finished.toISOString(),
+      status: error ? 'failed' : 'ok',
+      ...(error ? { error: errorInfo(error) } : {}),
+      artifacts,
+      ...(summary ? { summary } : {}),
+      storedIn: 'primary',
+    };
+    let capture = base;
+    try {
+      storedIn.push(await repo.save(base, signal));
+      capture = { ...base, storedIn: storedIn.includes('spool') ? 'spool' : 'primary' };
+      if (capture.storedIn === 'spool') {
+        spooled.inc();
+        await repo.save(capture, signal);
+      }
+    } catch (err) {
+      log.error({ err, captureId: id }, 'capture record could not be stored');
+      error ??= asGopprofError(err, id);
+    }
+    inFlight.dec();
+    duration.observe((finished.getTime() - started.getTime()) / 1000, { type: req.type });
+    captures.inc({ type: req.type, trigger: capture.trigger, result: error ? 'failed' : 'ok' });
+    const h = health.get(target.id) ?? {};
+    if (error) {
+      failures.inc({ code: error.code });
+      h.lastError = { ...errorInfo(error), at: finished.toISOString() };
+      log.warn({ captureId: id, target: target.id, type: req.type, code: error.code, reason: error.message }, 'capture failed');
+    } else {
+      h.lastCaptureAt = finished.toISOString();
+      h.lastCaptureId = id;
+      log.info({ captureId: id, target: target.id, type: req.type, storedIn: capture.storedIn }, 'capture stored');
+    }
+    health.set(target.id, h);
+    return error ? { capture, error } : { capture };
+  }
+
+  async function capture(req: CaptureRequest, signal?: AbortSignal): Promise<Outcome> {
+    if (!isProfileType(req.type)) throw new GopprofError('PROFILE_TYPE_INVALID', `unknown profile type "${req.type}"`);
+    const seconds = resolveSeconds(req.type, req.seconds);
+    const target = deps.targets.get(req.targetId);
+    const key = JSON.stringify([target.id, req.type, seconds, req.options ?? {}, req.trigger ?? 'manual', req.auto ?? null]);
+    return captureFlight.run(key, (s) => limit.run(() => run(target, req, seconds, s), s), signal);
+  }
+
+  function failedRecord(req: CaptureRequest, err: GopprofError): Capture {
+    const t = now().toISOString();
+    return {
+      id: '',
+      targetId: req.targetId,
+      targetName: req.targetId,
+      target: { labels: {}, owner: '' },
+      type: isProfileType(req.type) ? req.type : 'cpu',
+      seconds: req.seconds,
+      trigger: req.trigger ?? 'manual',
+      options: req.options ?? {},
+      startedAt: t,
+      finishedAt: t,
+      status: 'failed',
+      error: errorInfo(err),
+      artifacts: {},
+      storedIn: 'primary',
+    };
+  }
+
+  return {
+    async profile(req, signal) {
+      const outcome = await capture(req, signal);
+      if (outcome.error) throw outcome.error;
+      return outcome.capture;
+    },
+
+    async *profileMany(requests, options, signal) {
+      const width = Math.max(1, Math.min(options.concurrency ?? deps.limits.maxConcurrent, requests.length));
+      const done: Capture[] = [];
+      let wake: (() => void) | undefined;
+      let next = 0;
+      let running = 0;
+      const launch = () => {
+        while (running < width && next < requests.length) {
+          const req = requests[next++];
+          running++;
+          capture(req, signal)
+            .then(
+              (o) => o.capture,
+              (err: unknown) => failedRecord(req, isGopprofError(err) ? err : asGopprofError(err, '')),
+            )
+            .then((c) => {
+              running--;
+              done.push(c);
+              wake?.();
+            });
+        }
+      };
+      launch();
+      let yielded = 0;
+      while (yielded < requests.length) {
+        if (done.length === 0) {
+          await new Promise<void>((resolve) => {
+            wake = resolve;
+          });
+        }
+        wake = undefined;
+        while (done.length > 0) {
+          yielded++;
+          yield done.shift()!;
+        }
+        launch();
+      }
+    },
+
+    get: async (id, signal) => freshUrls(await repo.get(id, signal), signal),
+    list: async (filter, signal) => {
+      const page = await repo.list(filter, signal);
+      return { ...page, captures: await Promise.all(page.captures.map((c) => freshUrls(c, signal))) };
+    },
+
+    targets() {
+      return deps.targets.list().map((target) => ({ target, ...(health.get(target.id) ?? {}) }));
+    },
+
+    setTargetNote(targetId, note) {
+      const h = health.get(targetId) ?? {};
+      if (note === undefined) delete h.note;
+      else h.note = note;
+      health.set(targetId, h);
+    },
+  };
+}
