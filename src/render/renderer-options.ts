@@ -7,8 +7,9 @@ import { GopprofError } from '../errors.ts';
 /** How a renderer runs its layouts. */
 export interface RendererOptions {
   /**
-   * Layout worker threads, each with its own Graphviz instance (~30 MB). More
-   * than the cores only adds memory: a layout is pure CPU.
+   * Layout worker threads, each with its own Graphviz instance (~35 MB RSS
+   * once started, see test/bench/render.bench.ts). More than the cores only
+   * adds memory: a layout is pure CPU.
    */
   readonly poolSize: number;
   /**
