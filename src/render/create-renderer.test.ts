@@ -118,6 +118,15 @@ test('a worker that cannot start fails the waiting renders instead of respawning
   assert.equal(renderer.stats().spawned, 1);
 });
 
+test('a worker Node refuses to create fails the render with RENDER_FAILED', async () => {
+  const renderer = createRenderer({ workerUrl: new URL('https://example.invalid/layout-worker.js') });
+  await assert.rejects(renderer.render(SMALL_DOT), (err) => {
+    return isGopprofError(err, 'RENDER_FAILED') && /layout worker failed to start/.test(err.message);
+  });
+  assert.deepEqual(renderer.stats(), { workers: 0, running: 0, queued: 0, spawned: 0, timeouts: 0, retries: 0 });
+  await renderer.stop();
+});
+
 test('a full queue rejects with OVERLOADED', async (t) => {
   const renderer = await warmRenderer(t, { poolSize: 1, maxQueue: 1 });
   const abort = new AbortController();

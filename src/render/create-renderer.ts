@@ -132,14 +132,18 @@ export function createRenderer(options: Partial<RendererOptions> = {}): Renderer
     }
     let starting = 0;
     for (const slot of slots) if (!slot.ready) starting++;
-    while (queue.length > starting && slots.size < opts.poolSize) {
-      spawn();
-      starting++;
-    }
+    while (queue.length > starting && slots.size < opts.poolSize && spawn()) starting++;
   }
 
-  function spawn(): void {
-    const worker = new Worker(opts.workerUrl, { workerData: opts.workerData, name: 'gopprof-layout', execArgv: workerExecArgv() });
+  /** Starts a worker; false (and the queue failed) when Node refuses to create one. */
+  function spawn(): boolean {
+    let worker: Worker;
+    try {
+      worker = new Worker(opts.workerUrl, { workerData: opts.workerData, name: 'gopprof-layout', execArgv: workerExecArgv() });
+    } catch (err) {
+      failQueue(err instanceof Error ? err.message : String(err), err);
+      return false;
+    }
     const slot: Slot = { worker, ready: false, job: undefined, timer: undefined, lastError: undefined };
     slots.add(slot);
     spawned++;
@@ -153,6 +157,7 @@ export function createRenderer(options: Partial<RendererOptions> = {}): Renderer
       exits.delete(exited);
       onExit(slot);
     });
+    return true;
   }
 
   function run(slot: Slot, job: Job): void {
@@ -211,15 +216,19 @@ export function createRenderer(options: Partial<RendererOptions> = {}): Renderer
     if (job !== undefined) {
       retryOrFail(job, reason);
     } else if (!wasReady) {
-      // Failing to start is not a per-render fault: spawning again at once
-      // would loop. Fail what waits; the next render tries a new worker.
-      for (const queued of queue.splice(0)) {
-        settle(queued, new GopprofError('RENDER_FAILED', `render: layout worker failed to start: ${reason}`, {
-          cause: slot.lastError,
-        }));
-      }
+      failQueue(reason, slot.lastError);
     }
     dispatch();
+  }
+
+  /**
+   * A worker failed to start. That is not a per-render fault, and spawning
+   * again at once would loop: fail what waits; the next render tries anew.
+   */
+  function failQueue(reason: string, cause: unknown): void {
+    for (const queued of queue.splice(0)) {
+      settle(queued, new GopprofError('RENDER_FAILED', `render: layout worker failed to start: ${reason}`, { cause }));
+    }
   }
 
   function retryOrFail(job: Job, reason: string): void {
