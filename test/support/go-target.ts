@@ -67,6 +67,8 @@ export async function startGoTarget(signal?: AbortSignal, options: Partial<GoTar
     stdio: ['pipe', 'pipe', 'pipe'],
   });
   const exited = once(child, 'exit').catch(() => undefined);
+  // Closing stdin of a target that already died must not crash the test process.
+  child.stdin.on('error', () => {});
   let stderr = '';
   child.stderr.setEncoding('utf8');
   child.stderr.on('data', (chunk: string) => {
