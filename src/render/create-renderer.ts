@@ -101,6 +101,12 @@ export function createRenderer(options: Partial<RendererOptions> = {}): Renderer
     if (typeof dot !== 'string') {
       return Promise.reject(new GopprofError('RENDER_FAILED', `render: DOT must be a string, got ${typeof dot}`));
     }
+    // dispatch() runs on every change, so a non-empty queue means no worker is free.
+    if (queue.length >= opts.maxQueue) {
+      return Promise.reject(new GopprofError('OVERLOADED', `render: ${opts.maxQueue} renders are already waiting`, {
+        details: { maxQueue: opts.maxQueue },
+      }));
+    }
     return new Promise<string>((resolve, reject) => {
       const job: Job = {
         id: nextId++,
@@ -115,12 +121,6 @@ export function createRenderer(options: Partial<RendererOptions> = {}): Renderer
       signal?.addEventListener('abort', job.onAbort, { once: true });
       queue.push(job);
       dispatch();
-      if (queue.length > opts.maxQueue && queue.at(-1) === job) {
-        queue.pop();
-        settle(job, new GopprofError('OVERLOADED', `render: ${opts.maxQueue} renders are already waiting`, {
-          details: { maxQueue: opts.maxQueue },
-        }));
-      }
     });
   }
 
