@@ -24,10 +24,9 @@ export interface RunningService {
   stop(): Promise<void>;
 }
 
-function storeFor(config: Config, publicBaseUrl: string, log: Logger, metrics: MetricsRegistry) {
-  const root = resolve(config.storage.localDir);
+function storeFor(config: Config, root: string, publicBaseUrl: string, log: Logger, metrics: MetricsRegistry) {
   if (config.storage.kind === 'local') {
-    return { store: createLocalStore({ root, publicBaseUrl }) as ObjectStore, artifactRoots: [root], stop: async () => {} };
+    return { store: createLocalStore({ root, publicBaseUrl }) as ObjectStore, stop: async () => {} };
   }
   const spoolRoot = join(root, 'spool');
   const spooling = createSpoolingStore(
@@ -47,17 +46,28 @@ function storeFor(config: Config, publicBaseUrl: string, log: Logger, metrics: M
     up.set(s.primary === 'up' ? 1 : 0);
   });
   spooling.start();
-  return { store: spooling as ObjectStore, artifactRoots: [spoolRoot], stop: () => spooling.stop() };
+  return { store: spooling as ObjectStore, stop: () => spooling.stop() };
 }
 
 /** Starts the service from a loaded configuration. */
 export async function startService(config: Config, logger?: Logger): Promise<RunningService> {
   const log = logger ?? createLogger(config.log.level);
   const metrics = new MetricsRegistry();
-  const publicBaseUrl =
-    config.http.publicBaseUrl ||
-    `http://${config.http.host === '0.0.0.0' || config.http.host === '::' ? '127.0.0.1' : config.http.host}:${config.http.port}`;
-  const storage = storeFor(config, publicBaseUrl, log, metrics);
+  const root = resolve(config.storage.localDir);
+  let ready: (signal: AbortSignal) => Promise<void> = async () => {
+    throw new GopprofError('INTERNAL', 'starting');
+  };
+  // HTTP first: with port 0 the artifact links need the port it really got.
+  const http = createHttpServer({
+    metrics,
+    logger: log,
+    artifactRoots: [config.storage.kind === 'local' ? root : join(root, 'spool')],
+    ready: (signal) => ready(signal),
+  });
+  const httpPort = await http.start(config.http.host, config.http.port);
+  const localHost = config.http.host === '0.0.0.0' || config.http.host === '::' ? '127.0.0.1' : config.http.host;
+  const publicBaseUrl = config.http.publicBaseUrl || `http://${localHost}:${httpPort}`;
+  const storage = storeFor(config, root, publicBaseUrl, log, metrics);
   const renderer = createRenderer({
     poolSize: config.capture.renderWorkers,
     timeoutMs: config.capture.renderTimeoutSeconds * 1000,
@@ -91,19 +101,8 @@ export async function startService(config: Config, logger?: Logger): Promise<Run
       maxConcurrency: config.capture.maxConcurrent,
     },
   });
-  let grpcUp = false;
-  const http = createHttpServer({
-    metrics,
-    logger: log,
-    artifactRoots: storage.artifactRoots,
-    ready: async (signal) => {
-      if (!grpcUp) throw new GopprofError('INTERNAL', 'gRPC server not started');
-      await storage.store.check(signal);
-    },
-  });
   const grpcPort = await grpc.start(config.grpc.host, config.grpc.port);
-  grpcUp = true;
-  const httpPort = await http.start(config.http.host, config.http.port);
+  ready = (signal) => storage.store.check(signal);
   log.info({ grpcPort, httpPort, store: storage.store.describe(), targets: config.targets.static.length }, 'gopprof started');
   let stopping: Promise<void> | undefined;
   return {
@@ -113,7 +112,9 @@ export async function startService(config: Config, logger?: Logger): Promise<Run
     stop() {
       stopping ??= (async () => {
         log.info('gopprof stopping');
-        grpcUp = false;
+        ready = async () => {
+          throw new GopprofError('INTERNAL', 'stopping');
+        };
         await grpc.stop();
         await http.stop();
         await renderer.stop();
