@@ -27,24 +27,26 @@ const TAG_VALUES = (2 << 3) | WIRE_LEN;
 const TAG_LABEL = (3 << 3) | WIRE_LEN;
 
 /**
- * Decodes all samples. `count` comes from pass 1; `sampleBytes` (the summed
- * lengths of all sample messages) sizes the first location buffer.
+ * Decodes all samples; `count` and `locationIdCount` (the number of location
+ * ids in all samples) come from pass 1 and size the arrays exactly.
  */
 export function decodeSamples(
   r: ProtobufReader,
   count: number,
-  sampleBytes: number,
+  locationIdCount: number,
   nTypes: number,
   locations: LocationLookup,
   labels: LabelInterner,
 ): Samples {
-  const end = r.buf.length;
+  const buf = r.buf;
+  const end = buf.length;
   const values = new Float64Array(count * nTypes);
   const labelSet = new Uint32Array(count);
   const locationOffsets = new Uint32Array(count + 1);
-  // A location id takes at least one byte; most samples are location ids.
-  let locationIndex: Uint32Array = new Uint32Array(Math.max(16, Math.ceil(sampleBytes / 2)));
+  // Pass 1 counted the ids exactly. Only malformed runs could make more, and those throw.
+  const locationIndex = new Uint32Array(locationIdCount);
   const { dense, sparse } = locations;
+  const denseLength = dense.length;
   let k = 0;
   let i = 0;
   r.pos = 0;
@@ -62,32 +64,54 @@ export function decodeSamples(
     labels.begin();
     while (r.pos < stop) {
       const at = r.pos;
-      const ftag = r.tag();
+      // Tags of sample fields are one byte; r.tag() handles the rest and the errors.
+      let ftag = buf[at];
+      if (ftag >= 8 && ftag < 0x80) r.pos = at + 1;
+      else ftag = r.tag();
       if (ftag === TAG_LOCATION_IDS || ftag === TAG_LOCATION_ID) {
         // Packed (what Go writes) or one id per field (what some writers do):
         // for the latter the run "ends" after the first byte, so one id is read.
         const packed = ftag === TAG_LOCATION_IDS;
         const runEnd = packed ? r.lengthEnd(stop) : r.pos + 1;
-        while (r.pos < runEnd) {
-          const id = r.uint64();
-          const index = (id < dense.length ? dense[id] : (sparse.get(id) ?? -1) + 1) - 1;
+        let pos = r.pos;
+        while (pos < runEnd) {
+          // Inline 1- and 2-byte varints (ids below 16384); r.uint64() for the rest.
+          let id = buf[pos];
+          if (id < 0x80) pos++;
+          else if (buf[pos + 1] < 0x80) {
+            id = (id & 0x7f) | (buf[pos + 1] << 7);
+            pos += 2;
+          } else {
+            r.pos = pos;
+            id = r.uint64();
+            pos = r.pos;
+          }
+          const index = (id < denseLength ? dense[id] : (sparse.get(id) ?? -1) + 1) - 1;
           if (index < 0) {
+            r.pos = pos;
             // A varint running past its packed run is malformed bytes, not a bad reference.
-            if (packed && r.pos > runEnd) r.expectEnd(runEnd, 'packed Sample.location_id', at);
+            if (packed && pos > runEnd) r.expectEnd(runEnd, 'packed Sample.location_id', at);
             throw new GopprofError('PROFILE_INVALID', `sample ${i} references unknown location id ${id}`);
           }
-          if (k === locationIndex.length) locationIndex = grow(locationIndex);
           locationIndex[k++] = index;
         }
+        r.pos = pos;
         if (packed) r.expectEnd(runEnd, 'packed Sample.location_id', at);
       } else if (ftag === TAG_VALUES || ftag === TAG_VALUE) {
         const packed = ftag === TAG_VALUES;
         const runEnd = packed ? r.lengthEnd(stop) : r.pos + 1;
         while (r.pos < runEnd) {
-          const v = r.int64();
-          if (Number.isNaN(v)) {
-            if (packed && r.pos > runEnd) r.expectEnd(runEnd, 'packed Sample.value', at);
-            throw valueRange(i, t);
+          const b = buf[r.pos];
+          let v: number;
+          if (b < 0x80) {
+            v = b;
+            r.pos++;
+          } else {
+            v = r.int64();
+            if (Number.isNaN(v)) {
+              if (packed && r.pos > runEnd) r.expectEnd(runEnd, 'packed Sample.value', at);
+              throw valueRange(i, t);
+            }
           }
           if (t < nTypes) values[base + t] = v;
           t++;
@@ -103,29 +127,16 @@ export function decodeSamples(
     }
     r.expectEnd(stop, `sample ${i}`, sampleAt);
     if (t !== nTypes) {
-      throw new GopprofError(
-        'PROFILE_INVALID',
-        `sample ${i} has ${t} values but the profile has ${nTypes} sample types`,
-      );
+      throw new GopprofError('PROFILE_INVALID', `sample ${i} has ${t} values but the profile has ${nTypes} sample types`);
     }
     labelSet[i] = labels.end(i);
     i++;
   }
+  if (k !== locationIdCount) {
+    throw new GopprofError('INTERNAL', `the samples hold ${k} location ids, pass 1 counted ${locationIdCount}`);
+  }
   locationOffsets[count] = k;
-  return {
-    count,
-    locationOffsets,
-    // Trim unless the slack is small: a copy costs as much memory as it saves.
-    locationIndex: locationIndex.length - k > k / 8 ? locationIndex.slice(0, k) : locationIndex.subarray(0, k),
-    values,
-    labelSet,
-  };
-}
-
-function grow(a: Uint32Array): Uint32Array {
-  const bigger = new Uint32Array(Math.ceil(a.length * 1.5) + 16);
-  bigger.set(a);
-  return bigger;
+  return { count, locationOffsets, locationIndex, values, labelSet };
 }
 
 function valueRange(sample: number, t: number): GopprofError {

@@ -46,7 +46,7 @@ export function parseProfileProto(raw: Uint8Array): Profile {
     );
   }
   const interner = new LabelInterner(strings);
-  const samples = decodeSamples(r, t.sampleCount, t.sampleBytes, nTypes, lookup, interner);
+  const samples = decodeSamples(r, t.sampleCount, t.locationIdCount, nTypes, lookup, interner);
 
   return {
     sampleTypes,

@@ -63,6 +63,8 @@ export interface RawProfileTables {
   sampleCount: number;
   /** The summed length of all sample messages. */
   sampleBytes: number;
+  /** How many location ids all samples hold together. */
+  locationIdCount: number;
 }
 
 // Top-level field tags (field * 8 + wire type) of profile.proto.
@@ -114,6 +116,7 @@ export function readProfileTables(r: ProtobufReader): RawProfileTables {
     defaultSampleType: 0,
     sampleCount: 0,
     sampleBytes: 0,
+    locationIdCount: 0,
   };
   const buf = r.buf;
   const end = buf.length;
@@ -130,7 +133,7 @@ export function readProfileTables(r: ProtobufReader): RawProfileTables {
         break;
       case F_SAMPLE:
         r.expectWireType(tag, WIRE_LEN, 'sample', at);
-        skipSample(r, end, t);
+        countSample(r, end, t);
         break;
       case F_MAPPING:
         r.expectWireType(tag, WIRE_LEN, 'mapping', at);
@@ -186,10 +189,30 @@ export function readProfileTables(r: ProtobufReader): RawProfileTables {
   return t;
 }
 
-function skipSample(r: ProtobufReader, end: number, t: RawProfileTables): void {
+/**
+ * Counts a sample and its location ids without decoding them: one byte below
+ * 0x80 ends each varint of a packed run. Malformed samples are left to pass 2,
+ * which reports them precisely.
+ */
+function countSample(r: ProtobufReader, end: number, t: RawProfileTables): void {
   const stop = r.lengthEnd(end);
   t.sampleBytes += stop - r.pos;
   t.sampleCount++;
+  const buf = r.buf;
+  while (r.pos < stop) {
+    const at = r.pos;
+    const tag = r.tag();
+    if (tag === ((1 << 3) | WIRE_LEN)) {
+      const runEnd = r.lengthEnd(stop);
+      let ids = 0;
+      for (let pos = r.pos; pos < runEnd; pos++) ids += (buf[pos] >>> 7) ^ 1;
+      t.locationIdCount += ids;
+      r.pos = runEnd;
+    } else {
+      if (tag === ((1 << 3) | WIRE_VARINT)) t.locationIdCount++;
+      r.skip(tag & 7, stop, at);
+    }
+  }
   r.pos = stop;
 }
 
