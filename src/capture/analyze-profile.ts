@@ -32,6 +32,24 @@ export function createAnalyzer(maxDecompressedBytes: number) {
   return async (bytes: Uint8Array, options: EngineOptions, signal?: AbortSignal): Promise<Analysis> => {
     const profile = await decodeProfileAsync(bytes, { maxDecompressedBytes, signal });
     const ro = reportOptionsOf(options);
-    return { dot: generateDot(profile, ro), summary: summarize(profile, ro, SUMMARY_TOP_N) };
+    const s = summarize(profile, ro, SUMMARY_TOP_N);
+    return {
+      dot: generateDot(profile, ro),
+      summary: {
+        sampleType: s.sampleType,
+        unit: s.unit,
+        total: s.total,
+        totalLabel: s.totalFormatted,
+        top: s.functions.map((f) => ({
+          name: f.name,
+          flat: f.flat,
+          cum: f.cum,
+          flatLabel: f.flatFormatted,
+          flatPercent: f.flatPercent,
+          cumLabel: f.cumFormatted,
+          cumPercent: f.cumPercent,
+        })),
+      },
+    };
   };
 }
