@@ -13,7 +13,8 @@ import { decodeSamples, type LocationLookup } from './decode-samples.ts';
 import { LabelInterner } from './label-interner.ts';
 import type { Location, Mapping, Profile, ProfileFunction, ValueType } from './profile.ts';
 import { ProtobufReader } from './protobuf-reader.ts';
-import { type RawProfileTables, type RawValueType, readProfileTables } from './read-profile-tables.ts';
+import { type RawProfileTables, readProfileTables } from './read-profile-tables.ts';
+import type { RawValueType } from './read-table-entries.ts';
 
 /** Decodes uncompressed profile.proto bytes into the Profile model. */
 export function parseProfileProto(raw: Uint8Array): Profile {
