@@ -275,9 +275,33 @@ describe('decodeProfile', () => {
       assert.equal(decodeProfile(gzipSync(raw), { maxDecompressedBytes: raw.length }).samples.count, 1);
     });
 
+    it('PROFILE_TOO_LARGE past maxTableEntries, counting table entries and distinct label sets', () => {
+      const raw = build([sample([1], [1, 2])]);
+      // 17 strings + 2 sample types + 1 mapping + 3 locations + 3 lines + 2 functions = 28 entries.
+      assert.equal(decodeProfile(raw, { maxTableEntries: 28 }).samples.count, 1);
+      throwsCode(() => decodeProfile(raw, { maxTableEntries: 27 }), 'PROFILE_TOO_LARGE', /more than 27 table entries.*maxTableEntries/);
+      const labelled = build([
+        sample([1], [1, 2], label(S.bytes, { num: 1 })),
+        sample([1], [1, 2], label(S.bytes, { num: 2 })),
+        sample([1], [1, 2], label(S.bytes, { num: 1 })),
+      ]);
+      // Each new label list adds a raw list and a LabelSet: 28 + 2 × 2.
+      assert.equal(decodeProfile(labelled, { maxTableEntries: 32 }).labelSets.length, 3);
+      throwsCode(() => decodeProfile(labelled, { maxTableEntries: 31 }), 'PROFILE_TOO_LARGE', /maxTableEntries/);
+    });
+
+    it('stops a table bomb (gzip of millions of empty locations) before it fills the heap', () => {
+      // 4 million empty Location messages (22 00): 8 MB inflated, ~8 KB of gzip.
+      const bomb = gzipSync(Buffer.alloc(8 * 1024 * 1024, Uint8Array.from([0x22, 0x00])));
+      const before = process.memoryUsage().rss;
+      throwsCode(() => decodeProfile(bomb), 'PROFILE_TOO_LARGE', /more than 1000000 table entries/);
+      assert.ok(process.memoryUsage().rss - before < 300 * 1024 * 1024);
+    });
+
     it('OPTION_INVALID for a cap that is not a positive integer', () => {
       for (const cap of [0, -1, 1.5, Number.NaN, Number.POSITIVE_INFINITY]) {
         throwsCode(() => decodeProfile(gzipSync(stringTable([''])), { maxDecompressedBytes: cap }), 'OPTION_INVALID', /maxDecompressedBytes/);
+        throwsCode(() => decodeProfile(stringTable(['']), { maxTableEntries: cap }), 'OPTION_INVALID', /maxTableEntries/);
       }
     });
 

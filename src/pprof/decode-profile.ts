@@ -17,12 +17,12 @@ import { mostlyText, notProfileError, sniffProfileBytes } from './sniff-profile-
  * prefer decodeProfileAsync.
  */
 export function decodeProfile(bytes: Uint8Array, options?: Partial<DecodeOptions>): Profile {
-  const { maxDecompressedBytes } = resolveDecodeOptions(options);
+  const { maxDecompressedBytes, maxTableEntries } = resolveDecodeOptions(options);
   checkNotEmpty(bytes, 'the profile body is empty (0 bytes)');
   const kind = sniffProfileBytes(bytes);
-  if (kind === 'gzip') return decodeRaw(gunzipProfile(bytes, maxDecompressedBytes), true);
+  if (kind === 'gzip') return decodeRaw(gunzipProfile(bytes, maxDecompressedBytes), true, maxTableEntries);
   if (kind !== 'binary') throw notProfileError(bytes, kind);
-  return decodeRaw(bytes, false);
+  return decodeRaw(bytes, false, maxTableEntries);
 }
 
 /** Options of decodeProfileAsync: DecodeOptions plus a signal to give up waiting. */
@@ -35,17 +35,17 @@ export interface DecodeAsyncOptions extends DecodeOptions {
  * event loop only blocks for the protobuf decoding itself.
  */
 export async function decodeProfileAsync(bytes: Uint8Array, options?: Partial<DecodeAsyncOptions>): Promise<Profile> {
-  const { maxDecompressedBytes } = resolveDecodeOptions(options);
+  const { maxDecompressedBytes, maxTableEntries } = resolveDecodeOptions(options);
   const signal = options?.signal;
   checkNotEmpty(bytes, 'the profile body is empty (0 bytes)');
   const kind = sniffProfileBytes(bytes);
   if (kind === 'gzip') {
     const raw = await gunzipProfileAsync(bytes, maxDecompressedBytes, signal);
     if (signal?.aborted) throw new GopprofError('ABORTED', 'decoding the profile: cancelled', { cause: signal.reason });
-    return decodeRaw(raw, true);
+    return decodeRaw(raw, true, maxTableEntries);
   }
   if (kind !== 'binary') throw notProfileError(bytes, kind);
-  return decodeRaw(bytes, false);
+  return decodeRaw(bytes, false, maxTableEntries);
 }
 
 function checkNotEmpty(bytes: Uint8Array, message: string): void {
@@ -53,14 +53,14 @@ function checkNotEmpty(bytes: Uint8Array, message: string): void {
 }
 
 /** Decodes uncompressed profile.proto bytes, after the same checks the compressed body had. */
-function decodeRaw(raw: Uint8Array, inflated: boolean): Profile {
+function decodeRaw(raw: Uint8Array, inflated: boolean, maxTableEntries: number): Profile {
   if (inflated) {
     checkNotEmpty(raw, 'the profile is empty after gunzip (a gzip stream of 0 bytes)');
     const kind = sniffProfileBytes(raw);
     if (kind !== 'binary' && kind !== 'gzip') throw notProfileError(raw, kind);
   }
   try {
-    return parseProfileProto(raw);
+    return parseProfileProto(raw, maxTableEntries);
   } catch (err) {
     // Text with a few control bytes slips past the sniff; name it for what it is.
     if (err instanceof GopprofError && err.code === 'PROFILE_PROTOBUF_CORRUPT' && mostlyText(raw)) {

@@ -2,7 +2,12 @@
  * src/pprof/: profile bytes → the Profile model, and operations on profiles.
  */
 export * from './profile.ts';
-export { type DecodeOptions, DEFAULT_DECODE_OPTIONS, DEFAULT_MAX_DECOMPRESSED_BYTES } from './decode-options.ts';
+export {
+  type DecodeOptions,
+  DEFAULT_DECODE_OPTIONS,
+  DEFAULT_MAX_DECOMPRESSED_BYTES,
+  DEFAULT_MAX_TABLE_ENTRIES,
+} from './decode-options.ts';
 export { type DecodeAsyncOptions, decodeProfile, decodeProfileAsync } from './decode-profile.ts';
 // Profile transforms (the steps `go tool pprof` applies before building a report).
 export { BASE_LABEL } from './base-label.ts';

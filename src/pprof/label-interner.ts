@@ -11,6 +11,7 @@ import { GopprofError } from '../errors.ts';
 import { labelSetKey, ownList } from './label-set-key.ts';
 import { EMPTY_LABEL_SET, type LabelSet } from './profile.ts';
 import { type ProtobufReader, WIRE_VARINT } from './protobuf-reader.ts';
+import { tooManyEntries } from './read-profile-tables.ts';
 
 const FIELDS = 4;
 const LABEL_FIELDS = ['', 'key', 'str', 'num', 'num_unit'];
@@ -31,8 +32,15 @@ export class LabelInterner {
   private length = 0;
   private hash = 0;
 
-  constructor(strings: readonly string[]) {
+  /** How many raw label lists may be kept (each also may add a LabelSet). */
+  private readonly maxEntries: number;
+  private readonly entryCap: number;
+
+  /** `maxEntries` bounds the distinct label lists; `entryCap` is the cap named in the error. */
+  constructor(strings: readonly string[], maxEntries: number, entryCap: number) {
     this.strings = strings;
+    this.maxEntries = maxEntries;
+    this.entryCap = entryCap;
   }
 
   /** Starts the labels of a new sample. */
@@ -111,6 +119,7 @@ export class LabelInterner {
       }
       if (same) return this.rawSet[e];
     }
+    if (this.rawTuples.length + this.labelSets.length >= this.maxEntries) throw tooManyEntries(this.entryCap);
     const set = this.resolve(sample);
     this.rawTuples.push(c.slice(0, n));
     this.rawNext.push(first ?? -1);

@@ -9,6 +9,7 @@
  * non-zero and unique, references must point at something that exists.
  */
 import { GopprofError } from '../errors.ts';
+import { DEFAULT_MAX_TABLE_ENTRIES } from './decode-options.ts';
 import { decodeSamples, type LocationLookup } from './decode-samples.ts';
 import { LabelInterner } from './label-interner.ts';
 import type { Location, Mapping, Profile, ProfileFunction, ValueType } from './profile.ts';
@@ -17,9 +18,9 @@ import { type RawProfileTables, readProfileTables } from './read-profile-tables.
 import type { RawValueType } from './read-table-entries.ts';
 
 /** Decodes uncompressed profile.proto bytes into the Profile model. */
-export function parseProfileProto(raw: Uint8Array): Profile {
+export function parseProfileProto(raw: Uint8Array, maxTableEntries: number = DEFAULT_MAX_TABLE_ENTRIES): Profile {
   const r = new ProtobufReader(raw);
-  const t = readProfileTables(r);
+  const t = readProfileTables(r, maxTableEntries);
   const strings = t.strings;
   if (strings.length === 0) throw invalid('the string table is empty (string_table[0] must be "")');
   if (strings[0] !== '') throw invalid(`string_table[0] must be "", got ${JSON.stringify(strings[0].slice(0, 40))}`);
@@ -46,7 +47,7 @@ export function parseProfileProto(raw: Uint8Array): Profile {
       `${t.sampleCount} samples × ${nTypes} sample types need at least ${t.sampleCount * nTypes} bytes of values, but all samples together have ${t.sampleBytes} bytes`,
     );
   }
-  const interner = new LabelInterner(strings);
+  const interner = new LabelInterner(strings, maxTableEntries - t.entries, maxTableEntries);
   const samples = decodeSamples(r, t.sampleCount, t.locationIdCount, nTypes, lookup, interner);
 
   return {

@@ -6,6 +6,7 @@
  * arrays exactly. Samples are only skipped here: in Go's encoding they come
  * before the string table and the locations they reference.
  */
+import { GopprofError } from '../errors.ts';
 import { type ProtobufReader, WIRE_LEN, WIRE_VARINT } from './protobuf-reader.ts';
 import {
   type RawFunction,
@@ -41,6 +42,8 @@ export interface RawProfileTables {
   sampleBytes: number;
   /** How many location ids all samples hold together. */
   locationIdCount: number;
+  /** How many table entries were read, towards maxTableEntries. */
+  entries: number;
 }
 
 // Top-level field tags (field * 8 + wire type) of profile.proto.
@@ -59,8 +62,11 @@ const F_PERIOD = 12;
 const F_COMMENT = 13;
 const F_DEFAULT_SAMPLE_TYPE = 14;
 
-/** Reads every top-level field except the samples' contents. */
-export function readProfileTables(r: ProtobufReader): RawProfileTables {
+/**
+ * Reads every top-level field except the samples' contents. Throws
+ * PROFILE_TOO_LARGE as soon as the tables pass `maxEntries` entries.
+ */
+export function readProfileTables(r: ProtobufReader, maxEntries: number): RawProfileTables {
   const t: RawProfileTables = {
     strings: [],
     sampleTypes: [],
@@ -78,10 +84,16 @@ export function readProfileTables(r: ProtobufReader): RawProfileTables {
     sampleCount: 0,
     sampleBytes: 0,
     locationIdCount: 0,
+    entries: 0,
   };
   const buf = r.buf;
   const end = buf.length;
   const text = new TextDecoder('utf-8', { ignoreBOM: true });
+  let entries = 0;
+  const count = (n: number): void => {
+    entries += n;
+    if (entries > maxEntries) throw tooManyEntries(maxEntries);
+  };
   r.pos = 0;
   while (r.pos < end) {
     const at = r.pos;
@@ -91,6 +103,7 @@ export function readProfileTables(r: ProtobufReader): RawProfileTables {
       case F_SAMPLE_TYPE:
         r.expectWireType(tag, WIRE_LEN, 'sample_type', at);
         t.sampleTypes.push(readValueType(r, r.lengthEnd(end)));
+        count(1);
         break;
       case F_SAMPLE:
         r.expectWireType(tag, WIRE_LEN, 'sample', at);
@@ -99,20 +112,23 @@ export function readProfileTables(r: ProtobufReader): RawProfileTables {
       case F_MAPPING:
         r.expectWireType(tag, WIRE_LEN, 'mapping', at);
         t.mappings.push(readMapping(r, r.lengthEnd(end)));
+        count(1);
         break;
       case F_LOCATION:
         r.expectWireType(tag, WIRE_LEN, 'location', at);
-        t.locations.push(readLocation(r, r.lengthEnd(end)));
+        count(1 + t.locations[t.locations.push(readLocation(r, r.lengthEnd(end))) - 1].lines.length / 2);
         break;
       case F_FUNCTION:
         r.expectWireType(tag, WIRE_LEN, 'function', at);
         t.functions.push(readFunction(r, r.lengthEnd(end)));
+        count(1);
         break;
       case F_STRING: {
         r.expectWireType(tag, WIRE_LEN, 'string_table', at);
         const stop = r.lengthEnd(end);
         t.strings.push(stop === r.pos ? '' : text.decode(buf.subarray(r.pos, stop)));
         r.pos = stop;
+        count(1);
         break;
       }
       case F_DROP_FRAMES:
@@ -138,7 +154,9 @@ export function readProfileTables(r: ProtobufReader): RawProfileTables {
         t.period = r.int64();
         break;
       case F_COMMENT:
+        count(-t.comments.length);
         readRepeatedUint64(r, tag, end, 'comment', at, t.comments);
+        count(t.comments.length);
         break;
       case F_DEFAULT_SAMPLE_TYPE:
         t.defaultSampleType = readVarintField(r, tag, 'default_sample_type', at);
@@ -147,7 +165,17 @@ export function readProfileTables(r: ProtobufReader): RawProfileTables {
         r.skip(tag & 7, end, at);
     }
   }
+  t.entries = entries;
   return t;
+}
+
+/** PROFILE_TOO_LARGE for a profile with more table entries than `max`. */
+export function tooManyEntries(max: number): GopprofError {
+  return new GopprofError(
+    'PROFILE_TOO_LARGE',
+    `the profile has more than ${max} table entries (strings, mappings, locations, lines, functions, sample types, comments, label sets): the cap is maxTableEntries`,
+    { details: { maxTableEntries: max } },
+  );
 }
 
 /**

@@ -217,6 +217,9 @@ export function readFunction(r: ProtobufReader, end: number): RawFunction {
   return { id, name, systemName, filename, startLine };
 }
 
+/** Shared by every location without lines (address-only), never written to. */
+const NO_LINES: number[] = [];
+
 /** Reads a Location message (with its Lines) ending at `end`. */
 export function readLocation(r: ProtobufReader, end: number): RawLocation {
   const start = r.pos;
@@ -224,7 +227,7 @@ export function readLocation(r: ProtobufReader, end: number): RawLocation {
   let mappingId = 0;
   let address = 0n;
   let isFolded = false;
-  const lines: number[] = [];
+  let lines: number[] = NO_LINES;
   while (r.pos < end) {
     const at = r.pos;
     const tag = r.tag();
@@ -243,6 +246,7 @@ export function readLocation(r: ProtobufReader, end: number): RawLocation {
         break;
       case 4:
         r.expectWireType(tag, WIRE_LEN, 'Location.line', at);
+        if (lines === NO_LINES) lines = [];
         readLine(r, r.lengthEnd(end), lines);
         break;
       case 5:
