@@ -32,15 +32,22 @@ export class LabelInterner {
   private length = 0;
   private hash = 0;
 
-  /** How many raw label lists may be kept (each also may add a LabelSet). */
+  /** Raw lists past the hash chains' length limit, by a string key. */
+  private readonly bySlowKey = new Map<string, number>();
+  /** How many raw label lists plus LabelSets may be kept. */
   private readonly maxEntries: number;
   private readonly entryCap: number;
+  private readonly maxChain: number;
 
-  /** `maxEntries` bounds the distinct label lists; `entryCap` is the cap named in the error. */
-  constructor(strings: readonly string[], maxEntries: number, entryCap: number) {
+  /**
+   * `maxEntries` bounds the raw label lists plus LabelSets; `entryCap` is the
+   * cap named in the error; `maxChain` (tests lower it) bounds a hash chain.
+   */
+  constructor(strings: readonly string[], maxEntries: number, entryCap: number, maxChain = 8) {
     this.strings = strings;
     this.maxEntries = maxEntries;
     this.entryCap = entryCap;
+    this.maxChain = maxChain;
   }
 
   /** Starts the labels of a new sample. */
@@ -107,7 +114,9 @@ export class LabelInterner {
     if (n === 0) return 0;
     const c = this.current;
     const first = this.byHash.get(this.hash);
+    let chain = 0;
     for (let e = first ?? -1; e !== -1; e = this.rawNext[e]) {
+      chain++;
       const tuples = this.rawTuples[e];
       if (tuples.length !== n) continue;
       let same = true;
@@ -119,13 +128,32 @@ export class LabelInterner {
       }
       if (same) return this.rawSet[e];
     }
-    if (this.rawTuples.length + this.labelSets.length >= this.maxEntries) throw tooManyEntries(this.entryCap);
+    // A long chain means colliding hashes (perhaps crafted): past maxChain, a
+    // string key keeps each lookup bounded instead of quadratic.
+    if (chain >= this.maxChain) return this.endSlow(sample);
+    this.checkCap();
     const set = this.resolve(sample);
     this.rawTuples.push(c.slice(0, n));
     this.rawNext.push(first ?? -1);
     this.rawSet.push(set);
     this.byHash.set(this.hash, this.rawTuples.length - 1);
     return set;
+  }
+
+  private endSlow(sample: number): number {
+    const key = this.current.subarray(0, this.length).join(',');
+    let set = this.bySlowKey.get(key);
+    if (set === undefined) {
+      this.checkCap();
+      set = this.resolve(sample);
+      this.bySlowKey.set(key, set);
+    }
+    return set;
+  }
+
+  private checkCap(): void {
+    const raw = this.rawTuples.length + this.bySlowKey.size;
+    if (raw + this.labelSets.length >= this.maxEntries) throw tooManyEntries(this.entryCap);
   }
 
   /** Turns the current raw tuples into a LabelSet the way Go's pprof does, and interns it. */
