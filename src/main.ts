@@ -98,6 +98,8 @@ export async function startService(config: Config, logger?: Logger): Promise<Run
       defaultSeconds: config.capture.defaultSeconds,
       maxSeconds: config.capture.maxSeconds,
       maxGroupSize: config.capture.maxGroupSize,
+      // A group runs as wide as the global limit unless the caller asks for less.
+      defaultConcurrency: config.capture.maxConcurrent,
       maxConcurrency: config.capture.maxConcurrent,
     },
   });
