@@ -5,7 +5,7 @@
  */
 import { GopprofError } from '../errors.ts';
 import type { Target } from '../targets/target.ts';
-import { parseLabelSelector } from './label-selector.ts';
+import { parseLabelSelector } from '../targets/index.ts';
 
 /** One target, named by id, by human name, or (for pods) by namespace and name. */
 export type TargetRefInput =

@@ -2,8 +2,8 @@ export { isProfileType, PROFILE_TYPES, type ProfileType, type Target } from './t
 export {
   combineRegistries,
   createStaticTargetRegistry,
-  parseLabelSelector,
   selectTargets,
   type TargetRegistry,
   type TargetSelector,
 } from './target-registry.ts';
+export { type LabelMatcher, parseLabelSelector } from './label-selector.ts';

@@ -1,7 +1,8 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { isGopprofError } from '../errors.ts';
-import { combineRegistries, createStaticTargetRegistry, parseLabelSelector } from './target-registry.ts';
+import { parseLabelSelector } from './label-selector.ts';
+import { combineRegistries, createStaticTargetRegistry } from './target-registry.ts';
 
 const reg = createStaticTargetRegistry([
   { name: 'web-1', url: 'http://127.0.0.1:1/debug/pprof', labels: { app: 'web', tier: 'front' }, owner: 'team-web' },
@@ -22,7 +23,7 @@ test('label selectors: equality, inequality, set and existence', () => {
   assert.deepEqual(names('app!=web'), ['db']);
   assert.deepEqual(names('app in (db, web),!tier'), ['db', 'web-2']);
   assert.deepEqual(names('app notin (web)'), ['db']);
-  assert.throws(() => parseLabelSelector('app=~x'), /cannot parse "app=~x"/);
+  assert.throws(() => parseLabelSelector('app=~x'), /cannot parse requirement "app=~x"/);
   assert.throws(() => reg.select({}), /needs target ids, a label selector or a workload/);
 });
 

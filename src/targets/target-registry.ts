@@ -4,6 +4,7 @@
  * same interface. Callers address targets by id or by a selector — never by URL.
  */
 import { GopprofError } from '../errors.ts';
+import { parseLabelSelector } from './label-selector.ts';
 import type { Target } from './target.ts';
 
 /** How a caller names a group of targets. */
@@ -24,44 +25,6 @@ export interface TargetRegistry {
   get(idOrName: string): Target;
   /** Targets matching a selector, sorted by id. An empty selector matches nothing. */
   select(selector: TargetSelector): readonly Target[];
-}
-
-type Requirement = (labels: Readonly<Record<string, string>>) => boolean;
-
-/**
- * Parses the equality-based subset of Kubernetes label selectors:
- * `k=v`, `k==v`, `k!=v`, `k` (exists), `!k` (absent), `k in (a,b)`, `k notin (a,b)`,
- * joined by commas. Throws OPTION_INVALID naming the bad term.
- */
-export function parseLabelSelector(selector: string): (labels: Readonly<Record<string, string>>) => boolean {
-  const reqs: Requirement[] = [];
-  const terms = selector.match(/[^,(]+(\([^)]*\))?/g) ?? [];
-  const key = '([A-Za-z0-9][-A-Za-z0-9_./]*)';
-  const value = '([-A-Za-z0-9_.]*)';
-  const forms: [RegExp, (m: RegExpExecArray) => Requirement][] = [
-    [
-      new RegExp(`^${key}\\s*(==|=|!=)\\s*${value}$`),
-      ([, k, op, v]) => (op === '!=' ? (l) => l[k] !== v : (l) => l[k] === v),
-    ],
-    [
-      new RegExp(`^${key}\\s+(in|notin)\\s*\\(([^)]*)\\)$`),
-      ([, k, op, list]) => {
-        const set = new Set(list.split(',').map((s) => s.trim()));
-        return op === 'in' ? (l) => k in l && set.has(l[k]) : (l) => !(k in l && set.has(l[k]));
-      },
-    ],
-    [new RegExp(`^!${key}$`), ([, k]) => (l) => !(k in l)],
-    [new RegExp(`^${key}$`), ([, k]) => (l) => k in l],
-  ];
-  for (const raw of terms) {
-    const term = raw.trim();
-    if (term === '') continue;
-    const form = forms.map(([re, build]) => [re.exec(term), build] as const).find(([m]) => m !== null);
-    if (!form) throw new GopprofError('OPTION_INVALID', `label selector "${selector}": cannot parse "${term}"`);
-    reqs.push(form[1](form[0] as RegExpExecArray));
-  }
-  if (reqs.length === 0) throw new GopprofError('OPTION_INVALID', `label selector "${selector}" is empty`);
-  return (labels) => reqs.every((r) => r(labels));
 }
 
 /** Applies a selector to a list of targets (shared by every registry). */
