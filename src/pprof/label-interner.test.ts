@@ -48,10 +48,16 @@ describe('LabelInterner', () => {
     assert.deepEqual(slow.labelSets, fast.labelSets);
   });
 
-  it('stops at the entry cap on either path', () => {
+  it('stops at the entry cap on either path, counting every kept label', () => {
     for (const maxChain of [8, 0]) {
+      // The fourth new list would make 4 kept labels + 4 label sets, past the cap of 6.
       assert.throws(
-        () => intern(new LabelInterner(STRINGS, 4, 123, maxChain), samples),
+        () => intern(new LabelInterner(STRINGS, 6, 123, maxChain), samples),
+        (err: unknown) => isGopprofError(err, 'PROFILE_TOO_LARGE') && /more than 123 table entries/.test(err.message),
+      );
+      const many = [[label(1, { str: 2 }), label(1, { str: 3 }), label(1, { str: 2 }), label(4, { num: 1 })]];
+      assert.throws(
+        () => intern(new LabelInterner(STRINGS, 4, 123, maxChain), many),
         (err: unknown) => isGopprofError(err, 'PROFILE_TOO_LARGE') && /more than 123 table entries/.test(err.message),
       );
     }

@@ -34,13 +34,15 @@ export class LabelInterner {
 
   /** Raw lists past the hash chains' length limit, by a string key. */
   private readonly bySlowKey = new Map<string, number>();
-  /** How many raw label lists plus LabelSets may be kept. */
+  /** Labels in all the raw lists kept so far. */
+  private keptLabels = 0;
+  /** How many kept labels plus LabelSets there may be. */
   private readonly maxEntries: number;
   private readonly entryCap: number;
   private readonly maxChain: number;
 
   /**
-   * `maxEntries` bounds the raw label lists plus LabelSets; `entryCap` is the
+   * `maxEntries` bounds the labels kept in raw lists plus LabelSets; `entryCap` is the
    * cap named in the error; `maxChain` (tests lower it) bounds a hash chain.
    */
   constructor(strings: readonly string[], maxEntries: number, entryCap: number, maxChain = 8) {
@@ -151,9 +153,14 @@ export class LabelInterner {
     return set;
   }
 
+  /**
+   * Counts the current list's labels, about to be kept, and the LabelSet it
+   * may add, against the cap (labelSets.length stands for the sets so far,
+   * minus the free empty one, plus the new one).
+   */
   private checkCap(): void {
-    const raw = this.rawTuples.length + this.bySlowKey.size;
-    if (raw + this.labelSets.length >= this.maxEntries) throw tooManyEntries(this.entryCap);
+    this.keptLabels += this.length / FIELDS;
+    if (this.keptLabels + this.labelSets.length > this.maxEntries) throw tooManyEntries(this.entryCap);
   }
 
   /** Turns the current raw tuples into a LabelSet the way Go's pprof does, and interns it. */
