@@ -53,12 +53,13 @@ export interface TrimmedGraph {
 
 /** Builds and trims the graph of `src` like pprof (see the file comment). */
 export function buildTrimmedGraph(src: GraphSource, o: TrimOptions): TrimmedGraph {
-  const build = (kept: Uint8Array | undefined): BuiltGraph =>
+  const build = (kept: Uint8Array | undefined, nodesOnly = false): BuiltGraph =>
     buildGraph(src, {
       valueIndex: o.valueIndex,
       meanIndex: o.meanIndex,
       dropNegative: o.dropNegative,
       kept,
+      nodesOnly,
     } satisfies BuildOptions);
   const keptSet = (nodes: readonly GraphNode[], g: BuiltGraph): Uint8Array => {
     const ids = new Uint8Array(src.infos.length);
@@ -70,20 +71,23 @@ export function buildTrimmedGraph(src: GraphSource, o: TrimOptions): TrimmedGrap
     return ids;
   };
 
-  let g = build(undefined);
+  // The first pass only needs node values: the cut-offs and which nodes survive them.
+  const full = build(undefined, true);
   let totalValue = 0;
-  for (const n of g.nodes) totalValue += n.flat;
+  for (const n of full.nodes) totalValue += n.flat;
   const nodeCutoff = Math.abs(truncInt(totalValue * o.nodeFraction));
   const edgeCutoff = Math.abs(truncInt(totalValue * o.edgeFraction));
 
   let droppedNodes = 0;
+  let g: BuiltGraph | undefined;
   if (nodeCutoff > 0) {
-    const kept = nodesAboveCumCutoff(g.nodes, nodeCutoff);
-    if (kept.length !== g.nodes.length) {
-      droppedNodes = g.nodes.length - kept.length;
-      g = build(keptSet(kept, g));
+    const kept = nodesAboveCumCutoff(full.nodes, nodeCutoff);
+    if (kept.length !== full.nodes.length) {
+      droppedNodes = full.nodes.length - kept.length;
+      g = build(keptSet(kept, full));
     }
   }
+  if (g === undefined) g = build(undefined);
   const origCount = g.nodes.length;
 
   const order: NodeOrder = o.visualMode ? 'entropy' : o.cumSort ? 'cum' : 'flat';
