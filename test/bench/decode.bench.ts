@@ -7,7 +7,7 @@
  * RSS (getrusage maxRSS) belongs to that stage alone; "base" is the process's
  * peak just before the stage starts (Node itself plus the input bytes), so
  * "peak − base" is what the stage added. Prints the median wall time over the
- * runs and the peak RSS.
+ * runs (and the median CPU time, steadier on a busy machine) and the peak RSS.
  *
  * Profiles: ../shared/profiles/{big-heap,big-allocs,cpu}.pb.gz (cpu falls back
  * to test/fixtures/profiles/); absent ones are skipped with a note.
@@ -30,6 +30,8 @@ const CAP = 512 * 1024 * 1024;
 /** What one child process reports. */
 interface StageResult {
   readonly ms: number[];
+  /** CPU time (user + system) of each run: steadier than wall time on a busy machine. */
+  readonly cpuMs: number[];
   readonly baseRssKiB: number;
   readonly peakRssKiB: number;
   readonly detail: string;
@@ -46,9 +48,11 @@ function runStage(stage: Stage, path: string, runs: number): StageResult {
   const raw = stage === 'decode' ? gunzipProfile(gz, CAP) : undefined;
   const baseRssKiB = process.resourceUsage().maxRSS;
   const ms: number[] = [];
+  const cpuMs: number[] = [];
   let detail = '';
   for (let i = 0; i < runs; i++) {
     const start = performance.now();
+    const cpu = process.cpuUsage();
     if (stage === 'gunzip') {
       detail = `${(gunzipProfile(gz, CAP).length / 2 ** 20).toFixed(1)} MB raw`;
     } else {
@@ -56,8 +60,10 @@ function runStage(stage: Stage, path: string, runs: number): StageResult {
       detail = `${p.samples.count} samples, ${p.samples.locationIndex.length} frames, ${p.locations.length} locations, ${p.labelSets.length} label sets`;
     }
     ms.push(performance.now() - start);
+    const used = process.cpuUsage(cpu);
+    cpuMs.push((used.user + used.system) / 1000);
   }
-  return { ms, baseRssKiB, peakRssKiB: process.resourceUsage().maxRSS, detail };
+  return { ms, cpuMs, baseRssKiB, peakRssKiB: process.resourceUsage().maxRSS, detail };
 }
 
 const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
@@ -83,7 +89,7 @@ export async function main(): Promise<void> {
       const r = JSON.parse(out) as StageResult;
       console.log(
         `  ${stage.padEnd(13)} median ${median(r.ms).toFixed(0).padStart(5)} ms  ` +
-          `(runs ${r.ms.map((m) => m.toFixed(0)).join(' ')})  peak RSS ${mb(r.peakRssKiB)}, ` +
+          `(runs ${r.ms.map((m) => m.toFixed(0)).join(' ')}; CPU median ${median(r.cpuMs).toFixed(0)} ms)  peak RSS ${mb(r.peakRssKiB)}, ` +
           `base ${mb(r.baseRssKiB)}, added ${mb(r.peakRssKiB - r.baseRssKiB)}  — ${r.detail}`,
       );
     }
