@@ -376,5 +376,8 @@ describe('decodeProfileAsync', () => {
     await assert.rejects(decodeProfileAsync(gzipSync(stringTable([''])), { signal: AbortSignal.abort() }), (err: unknown) =>
       isGopprofError(err, 'ABORTED'),
     );
+    await assert.rejects(decodeProfileAsync(stringTable(['']), { signal: AbortSignal.abort() }), (err: unknown) =>
+      isGopprofError(err, 'ABORTED'),
+    );
   });
 });

@@ -8,7 +8,7 @@
  * and bytes after the last member that are not another member are an error.
  */
 import { gunzip, gunzipSync } from 'node:zlib';
-import { GopprofError } from '../errors.ts';
+import { abortError, GopprofError } from '../errors.ts';
 
 /** True when `bytes` starts with the gzip magic 1f 8b. */
 export function isGzip(bytes: Uint8Array): boolean {
@@ -36,10 +36,10 @@ export function gunzipProfile(bytes: Uint8Array, maxBytes: number): Uint8Array {
 export function gunzipProfileAsync(bytes: Uint8Array, maxBytes: number, signal?: AbortSignal): Promise<Uint8Array> {
   return new Promise((resolve, reject) => {
     if (signal?.aborted) {
-      reject(abortedGunzip(signal));
+      reject(abortError(signal, 'gunzip of the profile'));
       return;
     }
-    const onAbort = (): void => reject(abortedGunzip(signal!));
+    const onAbort = (): void => reject(abortError(signal!, 'gunzip of the profile'));
     signal?.addEventListener('abort', onAbort, { once: true });
     gunzip(bytes, { maxOutputLength: maxBytes }, (err, result) => {
       signal?.removeEventListener('abort', onAbort);
@@ -47,12 +47,6 @@ export function gunzipProfileAsync(bytes: Uint8Array, maxBytes: number, signal?:
       else resolve(result);
     });
   });
-}
-
-function abortedGunzip(signal: AbortSignal): GopprofError {
-  const reason: unknown = signal.reason;
-  if (reason instanceof GopprofError) return reason;
-  return new GopprofError('ABORTED', 'gunzip of the profile: cancelled', { cause: reason });
 }
 
 /** Maps a zlib error to the matching GopprofError. */
