@@ -57,6 +57,18 @@ export interface Config {
     readonly maxGroupSize: number;
   };
   readonly targets: { readonly static: readonly StaticTargetConfig[] };
+  /** Pod discovery; pods opt in with `<annotationPrefix>/scrape: "true"` or a container port named `pprof`. */
+  readonly kubernetes: {
+    readonly enabled: boolean;
+    /** Namespaces to discover pods in; empty for all (which needs cluster-wide list/watch on pods). */
+    readonly namespaces: readonly string[];
+    /** A kubeconfig file; '' for the pod's service account in a cluster, else KUBECONFIG or ~/.kube/config. */
+    readonly kubeconfig: string;
+    /** Full relist interval, repairing anything a watch missed. */
+    readonly resyncSeconds: number;
+    /** Prefix of the annotations (and of the owner label) pods are configured by. */
+    readonly annotationPrefix: string;
+  };
   readonly log: { readonly level: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent' };
 }
 
@@ -93,5 +105,6 @@ export const DEFAULT_CONFIG: Config = {
     maxGroupSize: 1000,
   },
   targets: { static: [] },
+  kubernetes: { enabled: false, namespaces: [], kubeconfig: '', resyncSeconds: 300, annotationPrefix: 'gopprof.io' },
   log: { level: 'info' },
 };

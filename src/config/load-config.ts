@@ -150,7 +150,27 @@ function checkValues(c: Config, problems: string[]): void {
     }
     if (t.owner !== undefined && typeof t.owner !== 'string') problems.push(`${key}.owner: want a string`);
   }
+  checkKubernetes(c.kubernetes, problems);
   if (!LEVELS.includes(c.log.level)) problems.push(`log.level: want one of ${LEVELS.join(', ')}`);
+}
+
+/** A DNS-1123 label (namespace names) and subdomain (annotation prefixes), as Kubernetes validates them. */
+const DNS_LABEL = /^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/;
+const DNS_SUBDOMAIN = /^(?=.{1,253}$)[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
+
+function checkKubernetes(k: Config['kubernetes'], problems: string[]): void {
+  const seen = new Set<string>();
+  for (const [i, ns] of (k.namespaces as unknown[]).entries()) {
+    if (typeof ns !== 'string' || !DNS_LABEL.test(ns)) problems.push(`kubernetes.namespaces[${i}]: ${JSON.stringify(ns)} is not a namespace name`);
+    else if (seen.has(ns)) problems.push(`kubernetes.namespaces[${i}]: "${ns}" is listed twice`);
+    else seen.add(ns);
+  }
+  if (!Number.isInteger(k.resyncSeconds) || k.resyncSeconds < 10 || k.resyncSeconds > 86400) {
+    problems.push(`kubernetes.resyncSeconds: want a whole number from 10 to 86400, got ${k.resyncSeconds}`);
+  }
+  if (!DNS_SUBDOMAIN.test(k.annotationPrefix)) {
+    problems.push(`kubernetes.annotationPrefix: "${k.annotationPrefix}" is not a DNS subdomain such as gopprof.io`);
+  }
 }
 
 function deepFreeze<T>(o: T): T {
