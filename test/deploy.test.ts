@@ -31,7 +31,7 @@ import {
   type Rendered,
   renderKustomization,
 } from './support/deploy-kustomize.ts';
-import { isAllowed, serviceAccountGrants } from './support/deploy-rbac.ts';
+import { isAllowed, ruleAllows, serviceAccountGrants } from './support/deploy-rbac.ts';
 import { findBinary } from './support/require-binary.ts';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
@@ -107,8 +107,6 @@ const RENDERS = new Map<string, Rendered>(DIRS.map((d) => [d, renderKustomizatio
 const DOCKERFILE = parseDockerfile(readFileSync(join(ROOT, 'Dockerfile'), 'utf8'));
 const FINAL = DOCKERFILE.stages[DOCKERFILE.stages.length - 1];
 const IMAGE_ENV = envVars(FINAL.instructions);
-const configDefined = 'kubernetes' in DEFAULT_CONFIG;
-const WAITING_FOR_CONFIG = configDefined ? false : 'src/config has no kubernetes section yet (pod discovery adds it)';
 
 const temp = mkdtempSync(join(tmpdir(), 'gopprof-deploy-'));
 after(() => rmSync(temp, { recursive: true, force: true }));
@@ -284,12 +282,12 @@ describe('deploy/ manifests', () => {
     assert.deepEqual(exposed.sort(), [DEFAULT_CONFIG.grpc.port, DEFAULT_CONFIG.http.port].sort(), 'Dockerfile EXPOSE');
   });
 
-  test('the ConfigMap is a valid configuration for the real loadConfig, in every kustomization', { todo: WAITING_FOR_CONFIG }, async () => {
+  test('the ConfigMap is a valid configuration for the real loadConfig, in every kustomization', async () => {
     const configs = new Map<string, Config>();
     for (const [dir, { objects }] of RENDERS) configs.set(dir, await effectiveConfig(dir, objects));
     for (const [dir, c] of configs) {
       assert.equal(c.storage.localDir, '/var/lib/gopprof', `${dir}: storage.localDir`);
-      assert.deepEqual((c as unknown as { kubernetes: { enabled: boolean } }).kubernetes.enabled, true, `${dir}: discovery on`);
+      assert.equal(c.kubernetes.enabled, true, `${dir}: discovery on`);
     }
     assert.equal(configs.get('base')?.storage.kind, 'local');
     const s3 = configs.get('overlays/minio')?.storage;
@@ -298,7 +296,7 @@ describe('deploy/ manifests', () => {
     assert.match(s3.s3.accessKey, /^REPLACE-/, 'the example secret holds placeholders, not credentials');
   });
 
-  test('every environment variable names a configuration key', { todo: WAITING_FOR_CONFIG }, () => {
+  test('every environment variable names a configuration key', () => {
     const names = configEnvNames();
     for (const [dir, { objects }] of RENDERS) {
       for (const e of workload(objects).container.env ?? []) {
@@ -310,12 +308,12 @@ describe('deploy/ manifests', () => {
     }
   });
 
-  test('RBAC allows every Kubernetes API call the code makes, where discovery looks', { todo: WAITING_FOR_CONFIG }, async () => {
+  test('RBAC allows every Kubernetes API call the code makes, where discovery looks', async () => {
     assert.ok(KUBERNETES_API_CALLS.length > 0);
     for (const [dir, { objects }] of RENDERS) {
       const sa = one(objects, 'ServiceAccount');
       const grants = serviceAccountGrants(objects, sa.metadata.namespace ?? '', sa.metadata.name);
-      const config = (await effectiveConfig(dir, objects)) as unknown as { kubernetes: { namespaces: readonly string[] } };
+      const config = await effectiveConfig(dir, objects);
       // All namespaces is one cluster-wide list/watch; otherwise one per namespace.
       const scopes = config.kubernetes.namespaces.length > 0 ? config.kubernetes.namespaces : ['*'];
       for (const call of KUBERNETES_API_CALLS) {
@@ -331,9 +329,14 @@ describe('deploy/ manifests', () => {
         const req = { group: 'coordination.k8s.io', resource: 'leases', verb, namespace: sa.metadata.namespace ?? '' };
         assert.ok(isAllowed(grants, req), `${dir}: may not ${verb} leases`);
       }
-      if (dir === 'overlays/namespaced') {
-        const read = { group: '', resource: 'pods', verb: 'list', namespace: '*' };
-        assert.ok(!isAllowed(grants, read), 'the namespaced overlay grants no cluster-wide pod access');
+      // …and nowhere else: pod access only where discovery looks.
+      for (const call of KUBERNETES_API_CALLS) {
+        const where = grants.filter((g) => g.rules.some((rule) => call.verbs.some((verb) => ruleAllows(rule, { ...call, verb }))));
+        assert.deepEqual(
+          where.map((g) => g.scope).sort(),
+          [...scopes].sort(),
+          `${dir}: ${call.resource} access is granted in ${where.map((g) => g.scope).join(', ')}, discovery looks in ${scopes.join(', ')}`,
+        );
       }
     }
   });
