@@ -9,13 +9,12 @@
  * manifests are checked as data.
  */
 import assert from 'node:assert/strict';
-import { type SpawnSyncReturns, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, dirname, join, posix, relative } from 'node:path';
 import { after, describe, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
-import { parse as parseYaml, parseAllDocuments } from 'yaml';
+import { parse as parseYaml } from 'yaml';
 import { type Config, configEnvNames, DEFAULT_CONFIG, loadConfig } from '../src/config/index.ts';
 import { KUBERNETES_API_CALLS } from '../src/targets/kubernetes-api-calls.ts';
 import { copyArgs, envVars, execForm, type Instruction, parseDockerfile } from './support/deploy-dockerfile.ts';
@@ -26,13 +25,11 @@ import {
   kustomizationFile,
   loadManifests,
   loadYamlDocuments,
-  objectId,
   podSpecOf,
   type Rendered,
   renderKustomization,
 } from './support/deploy-kustomize.ts';
 import { isAllowed, ruleAllows, serviceAccountGrants } from './support/deploy-rbac.ts';
-import { findBinary } from './support/require-binary.ts';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const DEPLOY = join(ROOT, 'deploy');
