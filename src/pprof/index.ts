@@ -20,3 +20,4 @@ export { aggregate, aggregateProfile, GRANULARITIES, type Granularity } from './
 export { goRound, scaleProfile } from './scale-profile.ts';
 export { checkCompatible, mergeProfiles } from './merge-profiles.ts';
 export { type CombineMode, type CombineOptions, combineProfiles } from './combine-profiles.ts';
+export { isAbsoluteUrl, unsourceMappings } from './unsource-mappings.ts';

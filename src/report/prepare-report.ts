@@ -2,7 +2,8 @@
  * prepareReport: the steps `go tool pprof` takes between reading a profile
  * and building its graph, in pprof's order:
  *
- * 1. drop_frames/keep_frames pruning (done while fetching in pprof);
+ * 1. what pprof does while reading any profile: merging (identical samples
+ *    add up), drop_frames/keep_frames pruning, blanking URL mapping names;
  * 2. the sample value to report (-sample_index, -mean);
  * 3. the total, computed *before* focus filtering so percentages stay
  *    relative to the whole profile (unless relativePercentages);
@@ -16,10 +17,12 @@ import {
   BASE_LABEL,
   compileGoRegexp,
   filterSamplesByName,
+  mergeProfiles,
   type Profile,
   removeUninteresting,
   sampleIndexByName,
   showFrom,
+  unsourceMappings,
 } from '../pprof/index.ts';
 import { scaledLabel } from './measurement.ts';
 import type { ReportOptions } from './report-options.ts';
@@ -46,7 +49,13 @@ export interface PreparedReport {
 
 /** Runs steps 1–5 (see the file comment) and interns the result for the graph builder. */
 export function prepareReport(input: Profile, options: ReportOptions): PreparedReport {
-  let p = removeUninteresting(input);
+  let p = input;
+  // pprof merges every profile it reads (even one): identical samples add up, so +x and -x
+  // cancel, which changes the total. Without negative values merging changes nothing we print
+  // except that it drops repeated comments.
+  if (hasNegativeValue(p) || options.granularity === 'addresses') p = mergeProfiles([p]);
+  else if (new Set(p.comments).size !== p.comments.length) p = { ...p, comments: [...new Set(p.comments)] };
+  p = unsourceMappings(removeUninteresting(p));
   const bytesUnit = numLabelUnit(p, 'bytes');
   if (options.relativePercentages) p = applyFocus(p, options);
   if (p.sampleTypes.length === 0) throw new GopprofError('SAMPLE_INDEX_INVALID', 'profile has no samples');
@@ -74,6 +83,12 @@ export function prepareReport(input: Profile, options: ReportOptions): PreparedR
     title: m0 !== undefined && m0.file !== '' ? basePath(m0.file) : '',
     activeFilters: activeFilters(options),
   };
+}
+
+function hasNegativeValue(p: Profile): boolean {
+  const v = p.samples.values;
+  for (let i = 0; i < v.length; i++) if (v[i] < 0) return true;
+  return false;
 }
 
 /** Compiles the name filters (REGEXP_INVALID on a bad pattern) and applies them. */
