@@ -128,6 +128,25 @@ export function createCaptureService(deps: CaptureDeps): CaptureServiceHandle {
     return { ...c, artifacts: Object.fromEntries(entries) };
   }
 
+  /**
+   * A fetch that fails at the network level from a target that is no longer
+   * current (its pod was deleted mid-capture) is reported as TARGET_GONE,
+   * which says what happened; other failures pass through unchanged.
+   */
+  async function goneIfVanished(err: unknown, target: Target, signal: AbortSignal): Promise<never> {
+    if (isGopprofError(err, 'FETCH_REFUSED', 'FETCH_RESET', 'FETCH_TIMEOUT', 'FETCH_FAILED') && deps.targets.isCurrent) {
+      const current = await deps.targets.isCurrent(target.id, signal).catch(() => true);
+      if (!current) {
+        const what = target.pod ? `pod ${target.pod.namespace}/${target.pod.name} (uid ${target.pod.uid})` : `target ${target.name}`;
+        throw new GopprofError('TARGET_GONE', `${what} was ${target.pod ? 'deleted' : 'removed'} during the capture`, {
+          cause: err,
+          details: { ...err.details, target: target.id },
+        });
+      }
+    }
+    throw err;
+  }
+
   async function run(target: Target, req: CaptureRequest, seconds: number, signal: AbortSignal): Promise<Outcome> {
     const started = now();
     const id = newId(started, req.type);
@@ -153,7 +172,7 @@ export function createCaptureService(deps: CaptureDeps): CaptureServiceHandle {
             marginMs: deps.limits.fetchMarginSeconds * 1000,
           }),
         signal,
-      );
+      ).catch((err: unknown) => goneIfVanished(err, target, signal));
       fetchedBytes.inc({}, fetched.bytes.byteLength);
       // Evidence first: the raw bytes are stored before anything can fail on them.
       artifacts.profile = await put(keys.profile, fetched.bytes, 'application/octet-stream');

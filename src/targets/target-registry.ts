@@ -25,6 +25,12 @@ export interface TargetRegistry {
   get(idOrName: string): Target;
   /** Targets matching a selector, sorted by id. An empty selector matches nothing. */
   select(selector: TargetSelector): readonly Target[];
+  /**
+   * False once the target is gone (a deleted or replaced pod), so a capture
+   * whose fetch then fails can say TARGET_GONE instead of a network error.
+   * Optional: a registry without it counts a target as current while listed.
+   */
+  isCurrent?(targetId: string, signal?: AbortSignal): Promise<boolean>;
 }
 
 /** Applies a selector to a list of targets (shared by every registry). */
@@ -68,15 +74,24 @@ export function combineRegistries(registries: readonly TargetRegistry[]): Target
   return {
     list,
     get: (idOrName) => {
+      let unknown: GopprofError | undefined;
       for (const r of registries) {
         try {
           return r.get(idOrName);
         } catch (err) {
           if (!(err instanceof GopprofError && err.code === 'TARGET_UNKNOWN')) throw err;
+          // Keep the most specific reason (e.g. "pod is not a target: not ready").
+          if (!unknown || err.message.length > unknown.message.length) unknown = err;
         }
       }
-      throw new GopprofError('TARGET_UNKNOWN', `unknown target "${idOrName}"`, { details: { target: idOrName } });
+      throw unknown ?? new GopprofError('TARGET_UNKNOWN', `unknown target "${idOrName}"`, { details: { target: idOrName } });
     },
     select: (selector) => selectTargets(list(), selector),
+    isCurrent: async (targetId, signal) => {
+      for (const r of registries) {
+        if (r.isCurrent ? await r.isCurrent(targetId, signal) : r.list().some((t) => t.id === targetId)) return true;
+      }
+      return false;
+    },
   };
 }

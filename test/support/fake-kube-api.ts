@@ -56,6 +56,8 @@ export interface FakeKubeRequest {
   /** 'list', 'watch' or 'get', as RBAC names the verb. */
   readonly verb: string;
   readonly authorized: boolean;
+  /** performance.now() when it arrived. */
+  readonly at: number;
 }
 
 /** A canned failure for the next matching requests. */
@@ -78,8 +80,11 @@ export interface FakeKubeApi {
   addPod(pod: FakePod): FakePod;
   /** Changes a pod in place and streams MODIFIED. */
   modifyPod(namespace: string, name: string, change: (pod: FakePod) => void): FakePod;
-  /** Removes a pod and streams DELETED. */
-  deletePod(namespace: string, name: string): void;
+  /**
+   * Removes a pod and streams DELETED; `silent` skips the event, as if the
+   * client missed it (what a periodic resync repairs).
+   */
+  deletePod(namespace: string, name: string, options?: { silent?: boolean }): void;
   /** The stored pod, if any. */
   pod(namespace: string, name: string): FakePod | undefined;
   /** The current resourceVersion. */
@@ -167,7 +172,13 @@ export async function startFakeKubeApi(): Promise<FakeKubeApi> {
   let compactedRv = rv;
 
   const key = (ns: string, name: string) => `${ns}/${name}`;
-  const send = (w: Watcher, line: object) => w.res.write(`${JSON.stringify(line)}\n`);
+  const send = (w: Watcher, line: object) => {
+    if (!w.res.writableEnded && !w.res.destroyed) w.res.write(`${JSON.stringify(line)}\n`);
+  };
+  const finish = (w: Watcher) => {
+    watchers.delete(w);
+    w.res.end();
+  };
 
   function deliver(w: Watcher, e: WatchEvent): void {
     if (w.namespace && e.object.metadata.namespace !== w.namespace) return;
@@ -220,7 +231,7 @@ export async function startFakeKubeApi(): Promise<FakeKubeApi> {
     res.on('close', () => watchers.delete(w));
     const timeout = Number(query.get('timeoutSeconds') ?? 0);
     if (timeout > 0) {
-      const timer = setTimeout(() => res.end(), timeout * 1000);
+      const timer = setTimeout(() => finish(w), timeout * 1000);
       res.on('close', () => clearTimeout(timer));
     }
   }
@@ -232,7 +243,7 @@ export async function startFakeKubeApi(): Promise<FakeKubeApi> {
     const single = /^\/api\/v1\/namespaces\/([^/]+)\/pods\/([^/]+)$/.exec(url.pathname);
     const verb = collection ? (query.get('watch') === 'true' || query.get('watch') === '1' ? 'watch' : 'list') : single ? 'get' : 'unknown';
     const authorized = req.headers.authorization === `Bearer ${token}`;
-    requests.push({ method: req.method ?? '', path: url.pathname, query: Object.fromEntries(query), verb, authorized });
+    requests.push({ method: req.method ?? '', path: url.pathname, query: Object.fromEntries(query), verb, authorized, at: performance.now() });
     if (!authorized) return answer(res, 401, status(401, 'Unauthorized', 'Unauthorized'));
     if (req.method !== 'GET') return answer(res, 405, status(405, 'MethodNotAllowed', `${req.method} is not supported`));
     if (verb === 'unknown') return answer(res, 404, status(404, 'NotFound', `the server could not find ${url.pathname}`));
@@ -291,13 +302,13 @@ export async function startFakeKubeApi(): Promise<FakeKubeApi> {
       record('MODIFIED', pod, previous);
       return clone(pod);
     },
-    deletePod(namespace, name) {
+    deletePod(namespace, name, options = {}) {
       const pod = pods.get(key(namespace, name));
       if (!pod) throw new Error(`no pod ${namespace}/${name}`);
       pods.delete(key(namespace, name));
       rv++;
       pod.metadata.resourceVersion = String(rv);
-      record('DELETED', pod);
+      if (!options.silent) record('DELETED', pod);
     },
     pod: (namespace, name) => {
       const p = pods.get(key(namespace, name));
@@ -309,12 +320,15 @@ export async function startFakeKubeApi(): Promise<FakeKubeApi> {
     },
     endWatches() {
       const n = watchers.size;
-      for (const w of [...watchers]) w.res.end();
+      for (const w of [...watchers]) finish(w);
       return n;
     },
     dropWatches() {
       const n = watchers.size;
-      for (const w of [...watchers]) w.socket.destroy();
+      for (const w of [...watchers]) {
+        watchers.delete(w);
+        w.socket.destroy();
+      }
       return n;
     },
     expireWatches() {
@@ -323,7 +337,7 @@ export async function startFakeKubeApi(): Promise<FakeKubeApi> {
       const n = watchers.size;
       for (const w of [...watchers]) {
         send(w, { type: 'ERROR', object: status(410, 'Expired', 'The resourceVersion for the provided watch is too old.') });
-        w.res.end();
+        finish(w);
       }
       return n;
     },
@@ -357,7 +371,7 @@ export async function startFakeKubeApi(): Promise<FakeKubeApi> {
       return file;
     },
     async close() {
-      for (const w of [...watchers]) w.res.end();
+      for (const w of [...watchers]) finish(w);
       const closed = new Promise<void>((resolve) => server.close(() => resolve()));
       for (const s of sockets) s.destroy();
       await closed;
