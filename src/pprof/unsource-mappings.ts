@@ -33,7 +33,6 @@ const HEX = /^[0-9A-Fa-f]{2}$/;
 
 /** Whether Go's url.Parse(s) succeeds and gives a URL with a scheme. */
 export function isAbsoluteUrl(s: string): boolean {
-  // biome-ignore lint/suspicious/noControlCharactersInRegex: Go rejects ASCII control bytes
   if (/[\u0000-\u001f\u007f]/.test(s)) return false;
   const scheme = /^[A-Za-z][A-Za-z0-9+.-]*:/.exec(s);
   if (scheme === null) return false;
