@@ -13,7 +13,7 @@ import { createHttpServer } from './http/index.ts';
 import { createRenderer } from './render/index.ts';
 import { createGrpcServer } from './server/index.ts';
 import { createLocalStore, createS3Store, createSpoolingStore, type ObjectStore } from './storage/index.ts';
-import { createStaticTargetRegistry } from './targets/index.ts';
+import { combineRegistries, createKubernetesTargetRegistry, createStaticTargetRegistry, loadKubeConfig } from './targets/index.ts';
 import { createLogger, type Logger, MetricsRegistry } from './telemetry/index.ts';
 
 /** A running service and how to stop it. */
@@ -54,6 +54,17 @@ export async function startService(config: Config, logger?: Logger): Promise<Run
   const log = logger ?? createLogger(config.log.level);
   const metrics = new MetricsRegistry();
   const root = resolve(config.storage.localDir);
+  // Pod discovery; a bad kubeconfig fails the start before anything listens.
+  const kubernetes = config.kubernetes.enabled
+    ? createKubernetesTargetRegistry({
+        kubeConfig: loadKubeConfig({ kubeconfig: config.kubernetes.kubeconfig, env: process.env }).kubeConfig,
+        namespaces: config.kubernetes.namespaces,
+        resyncSeconds: config.kubernetes.resyncSeconds,
+        annotationPrefix: config.kubernetes.annotationPrefix,
+        logger: log,
+      })
+    : undefined;
+  const staticTargets = createStaticTargetRegistry(config.targets.static);
   let ready: (signal: AbortSignal) => Promise<void> = async () => {
     throw new GopprofError('INTERNAL', 'starting');
   };
@@ -73,7 +84,7 @@ export async function startService(config: Config, logger?: Logger): Promise<Run
     timeoutMs: config.capture.renderTimeoutSeconds * 1000,
   });
   const captureService = createCaptureService({
-    targets: createStaticTargetRegistry(config.targets.static),
+    targets: kubernetes ? combineRegistries([staticTargets, kubernetes]) : staticTargets,
     fetch: fetchProfile,
     analyze: createAnalyzer(config.capture.maxDecompressedBytes),
     render: (dot, signal) => renderer.render(dot, signal),
@@ -103,6 +114,10 @@ export async function startService(config: Config, logger?: Logger): Promise<Run
       maxConcurrency: config.capture.maxConcurrent,
     },
   });
+  // Serve with the pods listed when the API server answers in time; discovery keeps retrying otherwise.
+  await kubernetes
+    ?.start(AbortSignal.timeout(15_000))
+    .catch((err: unknown) => log.warn({ err }, 'no pod list from the Kubernetes API yet; starting anyway'));
   const grpcPort = await grpc.start(config.grpc.host, config.grpc.port);
   ready = (signal) => storage.store.check(signal);
   log.info({ grpcPort, httpPort, store: storage.store.describe(), targets: config.targets.static.length }, 'gopprof started');
@@ -118,6 +133,7 @@ export async function startService(config: Config, logger?: Logger): Promise<Run
           throw new GopprofError('INTERNAL', 'stopping');
         };
         await grpc.stop();
+        await kubernetes?.stop();
         await http.stop();
         await renderer.stop();
         await storage.stop();

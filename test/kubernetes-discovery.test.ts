@@ -10,13 +10,26 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, type TestContext, test } from 'node:test';
+import { create } from '@bufbuild/protobuf';
+import { type Client, credentials, Metadata, makeGenericClientConstructor, type ServiceError } from '@grpc/grpc-js';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { createAnalyzer } from '../src/capture/analyze-profile.ts';
 import { createCaptureService } from '../src/capture/capture-service.ts';
 import type { Capture } from '../src/capture/index.ts';
+import { loadConfig } from '../src/config/index.ts';
 import { isGopprofError } from '../src/errors.ts';
 import { fetchProfile } from '../src/fetch/index.ts';
+import { CaptureStatus, ProfileType } from '../src/gen/gopprof/v1/capture_pb.js';
+import {
+  type ListTargetsResponse,
+  ListTargetsRequestSchema,
+  type ProfilePodResponse,
+  ProfilePodRequestSchema,
+  ProfilerService,
+} from '../src/gen/gopprof/v1/profiler_pb.js';
+import { startService } from '../src/main.ts';
 import { createRenderer } from '../src/render/index.ts';
+import { serviceDefinition } from '../src/server/index.ts';
 import { selectTargets as selectGroup } from '../src/server/select-targets.ts';
 import { createLocalStore } from '../src/storage/index.ts';
 import {
@@ -409,6 +422,68 @@ describe('profiling discovered pods that are real Go programs', { skip: haveGo ?
       ['shop/crashing', 'shop/lagging'],
       'the deleted pod is no longer listed',
     );
+    assertOnlyDeclaredCalls(api);
+  });
+
+  test('the service started with kubernetes.enabled lists and profiles discovered pods over gRPC', async (t) => {
+    const api = await startFakeKubeApi();
+    const dir = await mkdtemp(join(tmpdir(), 'gopprof-kube-service-'));
+    t.after(async () => {
+      await api.close();
+      await rm(dir, { recursive: true, force: true });
+    });
+    const { port } = await goTarget(t);
+    const pod = api.addPod(makePod({ namespace: 'shop', name: 'api-0', labels: { app: 'api' }, annotations: scrape(port) }));
+    const kubeconfig = await api.writeKubeconfig(dir);
+    const config = await loadConfig({
+      file: '',
+      env: {
+        GOPPROF_GRPC_HOST: '127.0.0.1',
+        GOPPROF_GRPC_PORT: '0',
+        GOPPROF_HTTP_HOST: '127.0.0.1',
+        GOPPROF_HTTP_PORT: '0',
+        GOPPROF_STORAGE_LOCAL_DIR: join(dir, 'store'),
+        GOPPROF_KUBERNETES_ENABLED: 'true',
+        GOPPROF_KUBERNETES_KUBECONFIG: kubeconfig,
+        GOPPROF_KUBERNETES_NAMESPACES: '["shop"]',
+      },
+    });
+    const service = await startService(config, logger);
+    const Ctor = makeGenericClientConstructor(serviceDefinition(ProfilerService), 'ProfilerService');
+    const client: Client = new Ctor(`127.0.0.1:${service.grpcPort}`, credentials.createInsecure());
+    t.after(async () => {
+      client.close();
+      await service.stop();
+    });
+    type Unary = (req: unknown, md: Metadata, cb: (err: ServiceError | null, res?: unknown) => void) => void;
+    const call = <T>(method: string, request: unknown) =>
+      new Promise<T>((resolve, reject) => {
+        (client as unknown as Record<string, Unary>)[method].call(client, request, new Metadata(), (err, res) =>
+          err ? reject(err) : resolve(res as T),
+        );
+      });
+
+    const listed = await call<ListTargetsResponse>('listTargets', create(ListTargetsRequestSchema, {}));
+    assert.deepEqual(
+      listed.targets.map((s) => s.target?.id),
+      [`pod/shop/api-0/${pod.metadata.uid}`],
+    );
+    const res = await call<ProfilePodResponse>(
+      'profilePod',
+      create(ProfilePodRequestSchema, {
+        target: { kind: { case: 'pod', value: { namespace: 'shop', name: 'api-0' } } },
+        type: ProfileType.HEAP,
+        seconds: 0,
+      }),
+    );
+    assert.equal(res.capture?.status, CaptureStatus.OK, res.capture?.error?.message);
+    assert.equal(res.capture?.target?.id, `pod/shop/api-0/${pod.metadata.uid}`);
+    await service.stop();
+    await eventually('the service closed its watch', () => api.openWatches() === 0);
+    assert.deepEqual([...new Set(api.requests.map((r) => `${r.verb} ${r.path}`))].sort(), [
+      'list /api/v1/namespaces/shop/pods',
+      'watch /api/v1/namespaces/shop/pods',
+    ]);
     assertOnlyDeclaredCalls(api);
   });
 });
