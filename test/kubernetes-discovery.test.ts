@@ -405,6 +405,9 @@ describe('profiling discovered pods that are real Go programs', { skip: haveGo ?
     api.deletePod('shop', 'doomed');
     // The watch has not told us about this one (as when the DELETED event lags the pod's end).
     api.deletePod('shop', 'lagging', { silent: true });
+    // A crashing container makes its pod unready, which is not a deletion.
+    api.modifyPod('shop', 'crashing', setReady(false));
+    await eventually('the crashing pod is unready', () => !names(registry).includes('shop/crashing'));
     await Promise.all([doomed.go.stop(), lagging.go.stop(), crashing.go.stop()]);
     const [gone, lagged, failed] = await Promise.all(outcomes);
     assert.ok(performance.now() - started < 2000, 'failed when the pods went, not at the end of the profile');
@@ -419,8 +422,8 @@ describe('profiling discovered pods that are real Go programs', { skip: haveGo ?
     assert.ok(isGopprofError(failed, 'FETCH_RESET', 'FETCH_REFUSED'), `a live pod's crash stays a fetch error: ${String(failed)}`);
     assert.deepEqual(
       service.targets().map((s) => s.target.name),
-      ['shop/crashing', 'shop/lagging'],
-      'the deleted pod is no longer listed',
+      ['shop/lagging'],
+      'the deleted pod is no longer listed (nor the unready one)',
     );
     assertOnlyDeclaredCalls(api);
   });

@@ -81,6 +81,8 @@ export interface PodWatcher {
   /** Stops every informer and waits until no request is in flight. Idempotent. */
   stop(): Promise<void>;
   pods(): IterableIterator<KubernetesPod>;
+  /** The pod with this `namespace/name`, if it exists now. */
+  pod(key: string): KubernetesPod | undefined;
   status(): readonly WatchScopeStatus[];
 }
 
@@ -315,6 +317,7 @@ export function createPodWatcher(options: PodWatcherOptions): PodWatcher {
       return stopped;
     },
     pods: () => pods.values(),
+    pod: (key) => pods.get(key),
     status: () =>
       scopes.map((s) => ({
         namespace: s.namespace,

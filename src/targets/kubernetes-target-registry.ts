@@ -73,6 +73,8 @@ interface Tombstone {
 interface Snapshot {
   readonly targets: readonly Target[];
   readonly byId: ReadonlyMap<string, Target>;
+  /** By `namespace/name`. */
+  readonly byName: ReadonlyMap<string, Target>;
   readonly problems: readonly KubernetesTargetProblem[];
 }
 
@@ -140,15 +142,11 @@ export function createKubernetesTargetRegistry(
     }
     targets.sort(byId);
     problems.sort(byId);
-    snapshot = { targets, byId: new Map(targets.map((t) => [t.id, t])), problems };
+    snapshot = { targets, byId: new Map(targets.map((t) => [t.id, t])), byName: new Map(targets.map((t) => [t.name, t])), problems };
     return snapshot;
   }
 
-  /** The cached pod with this namespace/name, if any. */
-  function cachedPod(namespace: string, name: string): KubernetesPod | undefined {
-    for (const pod of watcher.pods()) if (pod.metadata?.namespace === namespace && pod.metadata?.name === name) return pod;
-    return undefined;
-  }
+  const cachedPod = (namespace: string, name: string) => watcher.pod(`${namespace}/${name}`);
 
   const unknown = (what: string, why = '') =>
     new GopprofError('TARGET_UNKNOWN', `unknown target "${what}"${why ? `: ${why}` : ''}`, { details: { target: what } });
@@ -180,7 +178,7 @@ export function createKubernetesTargetRegistry(
     }
     if (parts.length === 2 && parts[0] !== '' && parts[1] !== '') {
       const [namespace, name] = parts;
-      const found = snap.targets.find((t) => t.pod?.namespace === namespace && t.pod.name === name);
+      const found = snap.byName.get(idOrName);
       if (found) return found;
       const pod = cachedPod(namespace, name);
       if (pod) throw notATarget(idOrName, pod);
@@ -199,9 +197,13 @@ export function createKubernetesTargetRegistry(
     start: (signal) => watcher.start(signal),
     stop: () => watcher.stop(),
     async isCurrent(targetId, signal) {
-      const target = current().byId.get(targetId);
-      if (!target?.pod) return false;
-      const { namespace, name, uid } = target.pod;
+      // Current means the pod still exists and is not terminating; readiness does not
+      // matter (a crashed container makes its pod unready, which is not a deletion).
+      const parts = targetId.split('/');
+      if (parts[0] !== 'pod' || parts.length !== 4) return false;
+      const [, namespace, name, uid] = parts;
+      const cached = cachedPod(namespace, name);
+      if (cached?.metadata?.uid !== uid || cached.metadata?.deletionTimestamp) return false;
       try {
         const pod = await podApi.read(namespace, name, signal ?? AbortSignal.timeout(options.apiTimeoutMs));
         return pod?.metadata?.uid === uid && !pod.metadata?.deletionTimestamp;
