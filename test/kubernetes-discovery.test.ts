@@ -40,6 +40,7 @@ import {
   type KubernetesTargetRegistry,
   type KubernetesTargetRegistryOptions,
   loadKubeConfig,
+  SYSTEM_CLOCK,
 } from '../src/targets/index.ts';
 import { createLogger, MetricsRegistry } from '../src/telemetry/index.ts';
 import { type FakeKubeApi, makePod, startFakeKubeApi } from './support/fake-kube-api.ts';
@@ -259,6 +260,28 @@ test('a restarted pod (same name, new uid) is a new target', async (t) => {
   assert.throws(() => registry.get(oldId), (e: unknown) => isGopprofError(e, 'TARGET_GONE'));
   assert.equal(await registry.isCurrent(oldId), false);
   assert.equal(await registry.isCurrent(registry.get('shop/db-0').id), true);
+});
+
+test('deleted pods are remembered (TARGET_GONE) for a bounded number and time, then unknown', async (t) => {
+  let offset = 0;
+  const clock = { now: () => Date.now() + offset, sleep: SYSTEM_CLOCK.sleep };
+  const { api, registry } = await setup(t, { clock, tombstones: { max: 2, ttlMs: 60_000 } });
+  for (const name of ['a', 'b', 'c']) api.addPod(makePod({ namespace: 'shop', name, annotations: scrape(1) }));
+  await registry.start(AbortSignal.timeout(5000));
+  const ids = Object.fromEntries(registry.list().map((tg) => [tg.pod?.name, tg.id]));
+  for (const name of ['a', 'b', 'c']) api.deletePod('shop', name);
+  await eventually('all deleted', () => registry.list().length === 0);
+  const code = (id: string) => {
+    try {
+      registry.get(id);
+      return 'found';
+    } catch (e) {
+      return isGopprofError(e) ? e.code : String(e);
+    }
+  };
+  assert.deepEqual([ids.a, ids.b, ids.c, 'shop/a', 'shop/c'].map(code), ['TARGET_UNKNOWN', 'TARGET_GONE', 'TARGET_GONE', 'TARGET_UNKNOWN', 'TARGET_GONE']);
+  offset = 61_000;
+  assert.deepEqual([ids.b, ids.c, 'shop/c'].map(code), ['TARGET_UNKNOWN', 'TARGET_UNKNOWN', 'TARGET_UNKNOWN']);
 });
 
 test('a failing API server is retried with growing, jittered delays', async (t) => {
