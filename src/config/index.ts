@@ -1,3 +1,3 @@
-export type { Config, S3Config, StaticTargetConfig } from './config.ts';
+export type { Config, NotifyReceiverConfig, S3Config, StaticTargetConfig } from './config.ts';
 export { DEFAULT_CONFIG } from './config.ts';
 export { type ConfigSource, configEnvNames, loadConfig } from './load-config.ts';

@@ -6,6 +6,7 @@
 import { readFile } from 'node:fs/promises';
 import { parse as parseYaml } from 'yaml';
 import { GopprofError } from '../errors.ts';
+import { checkNotify } from './check-notify.ts';
 import { type Config, DEFAULT_CONFIG } from './config.ts';
 
 type Json = null | boolean | number | string | Json[] | { [k: string]: Json };
@@ -14,6 +15,9 @@ type Obj = { [k: string]: Json };
 function isObj(v: unknown): v is Obj {
   return typeof v === 'object' && v !== null && !Array.isArray(v);
 }
+
+/** Mappings whose keys are the user's (owner keys), not a fixed schema: one value each, JSON in the environment. */
+const FREE_MAPS = new Set(['notify.owners']);
 
 /** `secretKey` → `SECRET_KEY`. */
 function envName(path: readonly string[]): string {
@@ -24,7 +28,7 @@ function envName(path: readonly string[]): string {
 export function configEnvNames(): ReadonlyMap<string, string> {
   const out = new Map<string, string>();
   const walk = (o: unknown, path: string[]) => {
-    if (isObj(o)) for (const [k, v] of Object.entries(o)) walk(v, [...path, k]);
+    if (isObj(o) && !FREE_MAPS.has(path.join('.'))) for (const [k, v] of Object.entries(o)) walk(v, [...path, k]);
     else out.set(envName(path), path.join('.'));
   };
   walk(DEFAULT_CONFIG, []);
@@ -68,7 +72,7 @@ function envOverrides(env: NodeJS.ProcessEnv, problems: string[]): Obj {
     } else if (typeof def === 'boolean') {
       if (raw !== 'true' && raw !== 'false') problems.push(`${key} (${name}): want true or false, got "${raw}"`);
       else setPath(out, path, raw === 'true');
-    } else if (Array.isArray(def)) {
+    } else if (Array.isArray(def) || isObj(def)) {
       try {
         setPath(out, path, JSON.parse(raw) as Json);
       } catch {
@@ -83,6 +87,7 @@ function envOverrides(env: NodeJS.ProcessEnv, problems: string[]): Obj {
 function checkShape(v: unknown, def: unknown, key: string, problems: string[]): void {
   if (isObj(def)) {
     if (!isObj(v)) return void problems.push(`${key || '<root>'}: want a mapping`);
+    if (FREE_MAPS.has(key)) return;
     for (const k of Object.keys(v)) {
       const sub = key ? `${key}.${k}` : k;
       if (!(k in def)) problems.push(`${sub}: unknown key`);
@@ -151,6 +156,7 @@ function checkValues(c: Config, problems: string[]): void {
     if (t.owner !== undefined && typeof t.owner !== 'string') problems.push(`${key}.owner: want a string`);
   }
   checkKubernetes(c.kubernetes, problems);
+  checkNotify(c.notify, problems);
   if (!LEVELS.includes(c.log.level)) problems.push(`log.level: want one of ${LEVELS.join(', ')}`);
 }
 
