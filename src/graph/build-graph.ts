@@ -330,7 +330,6 @@ class TagAccumulator {
   /** 1 for label sets that carry tags. */
   readonly tagged: Uint8Array;
   readonly #src: GraphSource;
-  readonly #nSets: number;
   readonly #nNodes: number;
   readonly #dense: boolean;
   readonly #index = new Map<number, number>();
@@ -345,7 +344,6 @@ class TagAccumulator {
   constructor(src: GraphSource, nNodes: number) {
     this.#src = src;
     const nSets = src.labelKindOf.length;
-    this.#nSets = nSets;
     this.#nNodes = nNodes;
     this.tagged = new Uint8Array(nSets);
     for (let s = 0; s < nSets; s++) {

@@ -80,7 +80,6 @@ export function translateGoRegexp(src: string): string {
   let flags: Flags = { i: false, m: false, s: false, U: false };
   const levels: Level[] = [{ saved: flags, baseI: false, mods: 0 }];
   const top = (): Level => levels[levels.length - 1];
-  const names = new Set<string>();
   const fail = (msg: string): never => {
     throw new Error(msg);
   };
@@ -250,10 +249,8 @@ export function translateGoRegexp(src: string): string {
           const end = src.indexOf('>', i);
           const name = end < 0 ? '' : src.slice(i + 2, end);
           if (!/^[A-Za-z0-9_]+$/.test(name)) fail('invalid named capture');
-          if (names.has(name)) fail(`duplicate capture group name: ${name}`);
-          names.add(name);
           i = end + 1;
-          // Names do not change what matches; JS would reject some Go names (e.g. "1x").
+          // Names do not change what matches; JS would reject some Go names ("1x", duplicates).
           out += '(';
           levels.push({ saved: flags, baseI: flags.i, mods: 0 });
           break;
