@@ -1,0 +1,269 @@
+/**
+ * The InfluxQL usage source against a real InfluxDB 1.x (influxd on
+ * 127.0.0.1, temp dir): heapster-shaped points written with line protocol in
+ * the past (aligned to minutes, so nothing waits), then exact window values,
+ * gaps as undefined, the memory/usage fallback, container rows filtered out,
+ * namespace filters with awkward names, a non-heapster schema through
+ * configuration, chunked and plain answers, basic auth, InfluxQL errors and
+ * the server going away.
+ */
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { isGopprofError } from '../src/errors.ts';
+import { createInfluxQlSource, type PodUsage, type UsageQuery } from '../src/metrics/index.ts';
+import { createHeapsterDatabase, type InfluxDbServer, startInfluxDb } from './support/influxdb-server.ts';
+import { requireBinary } from './support/require-binary.ts';
+
+const MIN = 60_000;
+/** Two hours ago, aligned to a minute: inside the 1 d retention policy, never "now". */
+const END = Math.floor(Date.now() / MIN) * MIN - 120 * MIN;
+const W0 = END - 3 * MIN;
+const W1 = END - 2 * MIN;
+const W2 = END - MIN;
+const QUERY: UsageQuery = { end: END, windowSeconds: 60, count: 3, namespaces: [] };
+const MiB = 1024 * 1024;
+
+/** One line of line protocol, escaping as the format requires. */
+function line(measurement: string, tags: Record<string, string>, value: number | string, time: number, field = 'value'): string {
+  const esc = (s: string, chars: RegExp): string => s.replace(chars, (c) => `\\${c}`);
+  const tagText = Object.entries(tags)
+    .map(([k, v]) => `,${esc(k, /[, =]/g)}=${esc(v, /[, =]/g)}`)
+    .join('');
+  const fieldValue = typeof value === 'string' ? JSON.stringify(value) : String(value);
+  return `${esc(measurement, /[, ]/g)}${tagText} ${esc(field, /[, =]/g)}=${fieldValue} ${time}`;
+}
+
+function pod(namespace: string, name: string, type = 'pod'): Record<string, string> {
+  return { namespace_name: namespace, pod_name: name, type, nodename: 'node-1', cluster_name: 'default' };
+}
+
+/** Heapster-shaped data for three pods, with gaps, container rows and points just outside the range. */
+function heapsterLines(): string[] {
+  const api = pod('team-a', 'api-1');
+  const worker = pod('team-a', 'worker-0');
+  const db = pod('team-b', 'db-0');
+  const odd = pod("o'brien \"ns\"", 'x,y=z 1');
+  return [
+    // api-1: CPU mean 200 in W0 (two points), 900 in W1, nothing in W2.
+    line('cpu/usage_rate', api, 100, W0),
+    line('cpu/usage_rate', api, 300, W0 + 30_000),
+    line('cpu/usage_rate', api, 900, W1 + 10_000),
+    ...[W0, W1, W2].flatMap((w, i) => [
+      line('cpu/limit', api, 1000, w),
+      line('cpu/request', api, 500, w),
+      line('memory/working_set', api, (i + 1) * 100 * MiB, w + 5_000),
+      line('memory/usage', api, 999 * MiB, w + 5_000),
+      line('memory/limit', api, 512 * MiB, w),
+      line('memory/request', api, 256 * MiB, w),
+    ]),
+    // Its container rows and node rows must not leak in.
+    line('cpu/usage_rate', { ...api, container_name: 'app', type: 'pod_container' }, 77_777, W0),
+    line('cpu/usage_rate', { nodename: 'node-1', type: 'node' }, 55_555, W0),
+    // Outside [W0, END): before the first window and exactly at END.
+    line('cpu/usage_rate', api, 12_345, W0 - 1),
+    line('cpu/usage_rate', api, 12_345, END),
+    // worker-0: no working set except in W2, so memory/usage stands in for W0 and W1.
+    line('memory/usage', worker, 10 * MiB, W0),
+    line('memory/usage', worker, 20 * MiB, W1),
+    line('memory/usage', worker, 30 * MiB, W2),
+    line('memory/working_set', worker, 25 * MiB, W2),
+    // db-0: CPU only, every window.
+    ...[W0, W1, W2].map((w) => line('cpu/usage_rate', db, 50, w + 59_999)),
+    // A namespace and pod name that need escaping everywhere.
+    line('cpu/usage_rate', odd, 7, W1),
+  ];
+}
+
+const EXPECTED_API: PodUsage = {
+  namespace: 'team-a',
+  pod: 'api-1',
+  windows: [
+    { start: W0, cpuUsage: 200, cpuLimit: 1000, cpuRequest: 500, memoryUsage: 100 * MiB, memoryLimit: 512 * MiB, memoryRequest: 256 * MiB },
+    { start: W1, cpuUsage: 900, cpuLimit: 1000, cpuRequest: 500, memoryUsage: 200 * MiB, memoryLimit: 512 * MiB, memoryRequest: 256 * MiB },
+    { start: W2, cpuLimit: 1000, cpuRequest: 500, memoryUsage: 300 * MiB, memoryLimit: 512 * MiB, memoryRequest: 256 * MiB },
+  ],
+};
+const EXPECTED_WORKER: PodUsage = {
+  namespace: 'team-a',
+  pod: 'worker-0',
+  windows: [
+    { start: W0, memoryUsage: 10 * MiB },
+    { start: W1, memoryUsage: 20 * MiB },
+    { start: W2, memoryUsage: 25 * MiB },
+  ],
+};
+const EXPECTED_DB: PodUsage = {
+  namespace: 'team-b',
+  pod: 'db-0',
+  windows: [
+    { start: W0, cpuUsage: 50 },
+    { start: W1, cpuUsage: 50 },
+    { start: W2, cpuUsage: 50 },
+  ],
+};
+const EXPECTED_ODD: PodUsage = {
+  namespace: "o'brien \"ns\"",
+  pod: 'x,y=z 1',
+  windows: [{ start: W0 }, { start: W1, cpuUsage: 7 }, { start: W2 }],
+};
+
+test('InfluxQL source against a real influxd', async (t) => {
+  const binary = requireBinary(t, 'influxd');
+  if (!binary) return;
+  const server: InfluxDbServer = await startInfluxDb({ binary });
+  t.after(() => server.stop());
+  await createHeapsterDatabase(server);
+  await server.write(heapsterLines().join('\n'), { db: 'k8s', rp: 'default' });
+
+  await t.test('heapster schema: exact windows, gaps undefined, fallback, only pod rows', async () => {
+    const source = createInfluxQlSource({ url: server.url });
+    const usage = await source.query(QUERY);
+    assert.deepEqual(usage, [EXPECTED_ODD, EXPECTED_API, EXPECTED_WORKER, EXPECTED_DB]);
+  });
+
+  await t.test('chunked in tiny chunks and plain answers read the same', async () => {
+    const chunked = await createInfluxQlSource({ url: server.url, chunkSize: 1 }).query(QUERY);
+    const plain = await createInfluxQlSource({ url: server.url, chunkSize: 0, method: 'GET' }).query(QUERY);
+    assert.deepEqual(chunked, [EXPECTED_ODD, EXPECTED_API, EXPECTED_WORKER, EXPECTED_DB]);
+    assert.deepEqual(plain, chunked);
+  });
+
+  await t.test('namespace filter, including names with quotes', async () => {
+    const source = createInfluxQlSource({ url: server.url });
+    assert.deepEqual(await source.query({ ...QUERY, namespaces: ['team-b'] }), [EXPECTED_DB]);
+    assert.deepEqual(await source.query({ ...QUERY, namespaces: ["o'brien \"ns\"", 'team-b', 'absent'] }), [EXPECTED_ODD, EXPECTED_DB]);
+    assert.deepEqual(await source.query({ ...QUERY, namespaces: ['absent'] }), []);
+  });
+
+  await t.test('windows shorter than the data and ends not aligned to them', async () => {
+    const source = createInfluxQlSource({ url: server.url });
+    // 30 s windows over the last 2 minutes: api-1's W1 point (at +10 s) falls in the first.
+    const short = await source.query({ end: END, windowSeconds: 30, count: 4, namespaces: ['team-a'] });
+    const api = short.find((p) => p.pod === 'api-1');
+    assert.deepEqual(
+      api?.windows.map((w) => [w.start - W1, w.cpuUsage]),
+      [
+        [0, 900],
+        [30_000, undefined],
+        [60_000, undefined],
+        [90_000, undefined],
+      ],
+    );
+    // An end 15 s past a minute: [W0+15s, W1+15s) holds api-1's 300 and 900; the last window, its point at END.
+    const shifted = await source.query({ end: END + 15_000, windowSeconds: 60, count: 3, namespaces: ['team-a'] });
+    const apiShifted = shifted.find((p) => p.pod === 'api-1');
+    assert.deepEqual(
+      apiShifted?.windows.map((w) => [w.start - W0, w.cpuUsage]),
+      [
+        [15_000, 600],
+        [75_000, undefined],
+        [135_000, 12_345],
+      ],
+    );
+  });
+
+  await t.test('a non-heapster schema through configuration', async () => {
+    await server.query('CREATE DATABASE "telemetry"');
+    const tags = (ns: string, p: string): Record<string, string> => ({ namespace: ns, pod: p });
+    await server.write(
+      [
+        line('pod "cpu" usage', tags('prod', 'web-0'), 250_000_000, W1, 'usage_nanocores'),
+        line('pod "cpu" usage', tags('prod', 'web-0'), 750_000_000, W1 + 20_000, 'usage_nanocores'),
+        line('pod mem', tags('prod', 'web-0'), 64 * MiB, W2, 'bytes'),
+        line('pod limits', tags('prod', 'web-0'), 2, W2, 'cpu_cores'),
+      ].join('\n'),
+      { db: 'telemetry' },
+    );
+    const source = createInfluxQlSource({
+      url: server.url,
+      schema: {
+        database: 'telemetry',
+        retentionPolicy: '',
+        measurements: {
+          cpuUsage: 'pod "cpu" usage',
+          cpuLimit: 'pod limits',
+          cpuRequest: '',
+          memoryUsage: 'pod mem',
+          memoryLimit: '',
+          memoryRequest: '',
+          memoryUsageFallback: '',
+        },
+        field: 'bytes',
+        fields: { cpuUsage: 'usage_nanocores', cpuLimit: 'cpu_cores' },
+        scales: { cpuUsage: 1e-6, cpuLimit: 1000 },
+        namespaceTag: 'namespace',
+        podTag: 'pod',
+        typeTag: '',
+      },
+    });
+    assert.match(source.describe(), /db=telemetry$/);
+    assert.deepEqual(await source.query(QUERY), [
+      {
+        namespace: 'prod',
+        pod: 'web-0',
+        windows: [{ start: W0 }, { start: W1, cpuUsage: 500 }, { start: W2, cpuLimit: 2000, memoryUsage: 64 * MiB }],
+      },
+    ]);
+  });
+
+  await t.test('an InfluxQL error is METRICS_UNAVAILABLE with InfluxDB’s message', async () => {
+    const noDb = createInfluxQlSource({ url: server.url, schema: { database: 'nope' } });
+    await assert.rejects(noDb.query(QUERY), (err) => {
+      assert.ok(isGopprofError(err, 'METRICS_UNAVAILABLE'));
+      assert.match(err.message, /database not found: nope/);
+      return true;
+    });
+    const noRp = createInfluxQlSource({ url: server.url, schema: { retentionPolicy: 'weekly' } });
+    await assert.rejects(noRp.query(QUERY), /retention policy not found: weekly/);
+    // A string field cannot be averaged.
+    await server.write(line('cpu/usage_text', pod('team-a', 'api-1'), 'high', W0), { db: 'k8s', rp: 'default' });
+    const strings = createInfluxQlSource({ url: server.url, schema: { measurements: { cpuUsage: 'cpu/usage_text' } } });
+    await assert.rejects(strings.query(QUERY), (err) => {
+      assert.ok(isGopprofError(err, 'METRICS_UNAVAILABLE'));
+      assert.match(err.message, /influxdb answered an error: .*mean/i);
+      return true;
+    });
+  });
+
+  await t.test('InfluxDB down: METRICS_UNAVAILABLE quickly', async () => {
+    const source = createInfluxQlSource({ url: server.url, timeoutMs: 5000 });
+    await server.stop();
+    const t0 = performance.now();
+    await assert.rejects(source.query(QUERY), (err) => {
+      assert.ok(isGopprofError(err, 'METRICS_UNAVAILABLE'));
+      assert.match(err.message, /unreachable \(ECONNREFUSED\)/);
+      return true;
+    });
+    assert.ok(performance.now() - t0 < 1000, 'a refused connection fails at once, not at the deadline');
+  });
+});
+
+test('InfluxQL source with basic auth against a real influxd', async (t) => {
+  const binary = requireBinary(t, 'influxd');
+  if (!binary) return;
+  const password = 'pa:ss word-SECRET';
+  const server = await startInfluxDb({ binary, admin: { username: 'gopprof', password } });
+  t.after(() => server.stop());
+  await createHeapsterDatabase(server);
+  await server.write(line('cpu/usage_rate', pod('team-b', 'db-0'), 50, W2), { db: 'k8s', rp: 'default' });
+  const expected = [{ namespace: 'team-b', pod: 'db-0', windows: [{ start: W0 }, { start: W1 }, { start: W2, cpuUsage: 50 }] }];
+
+  const withOptions = createInfluxQlSource({ url: server.url, username: 'gopprof', password });
+  assert.deepEqual(await withOptions.query(QUERY), expected);
+  const inUrl = new URL(server.url);
+  inUrl.username = 'gopprof';
+  inUrl.password = encodeURIComponent(password);
+  const withUrl = createInfluxQlSource({ url: inUrl.href });
+  assert.deepEqual(await withUrl.query(QUERY), expected);
+  assert.doesNotMatch(withUrl.describe(), /SECRET|gopprof@/);
+
+  const wrong = createInfluxQlSource({ url: server.url, username: 'gopprof', password: 'wrong-SECRET' });
+  await assert.rejects(wrong.query(QUERY), (err) => {
+    assert.ok(isGopprofError(err, 'METRICS_UNAVAILABLE'));
+    assert.match(err.message, /HTTP 401: authorization failed/);
+    assert.doesNotMatch(JSON.stringify({ m: err.message, d: err.details }), /SECRET/);
+    return true;
+  });
+  const none = createInfluxQlSource({ url: server.url });
+  await assert.rejects(none.query(QUERY), /HTTP 401/);
+});
