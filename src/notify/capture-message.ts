@@ -4,8 +4,8 @@
  * is. Every renderer starts from this one value, so all receivers tell the
  * same story.
  */
-import type { Capture } from '../capture/capture.ts';
-import type { Target } from '../targets/target.ts';
+import type { Capture } from '../capture/index.ts';
+import type { Target } from '../targets/index.ts';
 
 /** Why the capture was taken. */
 export type CaptureReason =

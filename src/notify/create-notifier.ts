@@ -8,9 +8,9 @@
  * `gopprof_notifications_total{receiver,result}` and shown by `status()`.
  */
 import { randomUUID } from 'node:crypto';
-import type { Capture } from '../capture/capture.ts';
+import type { Capture } from '../capture/index.ts';
 import { abortError, GopprofError } from '../errors.ts';
-import type { Target } from '../targets/target.ts';
+import type { Target } from '../targets/index.ts';
 import type { Logger, MetricsRegistry } from '../telemetry/index.ts';
 import { alertmanagerReceiver } from './alertmanager-receiver.ts';
 import { type CaptureMessage, captureMessage } from './capture-message.ts';

@@ -22,7 +22,7 @@ export function escapeLarkMd(text: string): string {
     .replace(/&/g, '&amp;')
     .replace(/</g, '&lt;')
     .replace(/>/g, '&gt;')
-    .replace(/[*_~`[\]()#]/g, (c) => `&#${c.charCodeAt(0)};`)
+    .replace(/[*_~`[\]]/g, (c) => `&#${c.charCodeAt(0)};`)
     .replace(/\r?\n/g, ' ');
 }
 

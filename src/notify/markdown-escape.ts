@@ -4,9 +4,13 @@
  * a pod (names, labels, error messages) may become a link or a heading.
  */
 
-/** Backslash-escapes CommonMark's inline metacharacters; drops `<` `>` so no HTML or tag gets through. */
+/**
+ * Backslash-escapes the characters that start emphasis, code, strikethrough
+ * or a link (`(` only matters after `]`, so brackets suffice); replaces `<` `>`
+ * so no HTML or `<font>` tag gets through.
+ */
 export function escapeMarkdown(text: string): string {
-  return text.replace(/[\\`*_[\]()#~|!]/g, '\\$&').replace(/</g, '‹').replace(/>/g, '›').replace(/\r?\n/g, ' ');
+  return text.replace(/[\\`*_[\]~]/g, '\\$&').replace(/</g, '‹').replace(/>/g, '›').replace(/\r?\n/g, ' ');
 }
 
 /** A Markdown link whose URL cannot close the parenthesis early. */
