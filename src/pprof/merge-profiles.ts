@@ -17,13 +17,15 @@ import {
   type Mapping,
   type Profile,
   type ProfileFunction,
+  type Samples,
   type ValueType,
 } from './profile.ts';
-import { SamplesBuilder } from './samples-builder.ts';
 
 /** Merges `profiles` (at least one) like pprof; throws PROFILE_MISMATCH for incompatible types. */
 export function mergeProfiles(profiles: readonly Profile[]): Profile {
   if (profiles.length === 0) throw new GopprofError('INTERNAL', 'no profiles to merge');
+  // Merging a merged profile changes nothing but numbering: skip the work.
+  if (profiles.length === 1 && MERGED.has(profiles[0])) return profiles[0];
   const header = combineHeaders(profiles);
   const stride = header.sampleTypes.length;
 
@@ -35,10 +37,7 @@ export function mergeProfiles(profiles: readonly Profile[]): Profile {
   const locationByKey = new Map<string, number>();
   const labelSets: LabelSet[] = [EMPTY_LABEL_SET];
   const labelSetByKey = new Map<string, number>([[labelSetKey(EMPTY_LABEL_SET), 0]]);
-  const sampleByKey = new Map<string, number>();
-  let values: number[] = [];
-  const out = new SamplesBuilder(stride);
-  const locBuf: number[] = [];
+  const out = new SampleTable(stride);
 
   for (const src of profiles) {
     const mappingInfo = new Map<Mapping, { m: Mapping; offset: bigint }>();
@@ -118,24 +117,13 @@ export function mergeProfiles(profiles: readonly Profile[]): Profile {
       let zero = true;
       for (let t = 0; t < stride; t++) if (s.values[base + t] !== 0) zero = false;
       if (zero) continue;
-      locBuf.length = 0;
-      for (let k = s.locationOffsets[i]; k < s.locationOffsets[i + 1]; k++) locBuf.push(mapLocation(s.locationIndex[k]));
-      const set = mapLabelSet(s.labelSet[i]);
-      const key = `${locBuf.join(',')}#${set}`;
-      const existing = sampleByKey.get(key);
-      if (existing !== undefined) {
-        for (let t = 0; t < stride; t++) values[existing * stride + t] += s.values[base + t];
-        continue;
-      }
-      sampleByKey.set(key, out.count);
-      for (let t = 0; t < stride; t++) values.push(s.values[base + t]);
-      out.push(locBuf, 0, locBuf.length, s.values, base, set);
+      const start = out.beginLocations();
+      for (let k = s.locationOffsets[i]; k < s.locationOffsets[i + 1]; k++) out.pushLocation(mapLocation(s.locationIndex[k]));
+      out.endSample(start, mapLabelSet(s.labelSet[i]), s.values, base);
     }
   }
 
   const samples = out.finish();
-  samples.values.set(values);
-  values = [];
   const merged: Profile = { ...header, samples, labelSets, mappings, locations, functions };
   for (let i = 0; i < samples.count; i++) {
     let zero = true;
@@ -143,8 +131,12 @@ export function mergeProfiles(profiles: readonly Profile[]): Profile {
     // Merged samples that cancelled out: merge again to drop and compact them, as pprof does.
     if (zero) return mergeProfiles([merged]);
   }
+  MERGED.add(merged);
   return merged;
 }
+
+/** Profiles this module produced: already merged. */
+const MERGED = new WeakSet<Profile>();
 
 type Header = Omit<Profile, 'samples' | 'labelSets' | 'mappings' | 'locations' | 'functions'>;
 
@@ -231,4 +223,89 @@ function labelSetKey(s: LabelSet): string {
     .sort()
     .map((k) => JSON.stringify([k, s.numLabels[k], s.numUnits[k] ?? []]));
   return `${labels.join('')}#${nums.join('')}`;
+}
+
+/**
+ * The merged samples: locations, label set and summed values, found again
+ * by (locations, label set) through an open-addressing hash table, so that
+ * merging 800k samples costs no string key per sample.
+ */
+class SampleTable {
+  readonly #stride: number;
+  readonly #offsets: number[] = [0];
+  readonly #locs: number[] = [];
+  readonly #sets: number[] = [];
+  readonly #values: number[] = [];
+  readonly #hashes: number[] = [];
+  #slots = new Int32Array(1024).fill(-1);
+
+  constructor(stride: number) {
+    this.#stride = stride;
+  }
+
+  /** Starts a sample's location list; returns its start for endSample. */
+  beginLocations(): number {
+    return this.#locs.length;
+  }
+
+  pushLocation(loc: number): void {
+    this.#locs.push(loc);
+  }
+
+  /** Ends the sample begun at `start`: adds its values to an identical sample, or keeps it as a new one. */
+  endSample(start: number, set: number, values: ArrayLike<number>, valueOffset: number): void {
+    const locs = this.#locs;
+    const end = locs.length;
+    let h = Math.imul(set + 1, 0x9e3779b1);
+    for (let k = start; k < end; k++) h = Math.imul(h ^ locs[k], 0x85ebca6b) + 0x27d4eb2f;
+    h = (h ^ (h >>> 15) ^ (end - start)) >>> 0;
+    const stride = this.#stride;
+    const mask = this.#slots.length - 1;
+    let slot = h & mask;
+    for (;;) {
+      const idx = this.#slots[slot];
+      if (idx < 0) break;
+      if (this.#hashes[idx] === h && this.#sets[idx] === set && this.#sameLocations(idx, start, end)) {
+        locs.length = start;
+        for (let t = 0; t < stride; t++) this.#values[idx * stride + t] += values[valueOffset + t];
+        return;
+      }
+      slot = (slot + 1) & mask;
+    }
+    const idx = this.#sets.length;
+    this.#slots[slot] = idx;
+    this.#sets.push(set);
+    this.#hashes.push(h);
+    this.#offsets.push(end);
+    for (let t = 0; t < stride; t++) this.#values.push(values[valueOffset + t]);
+    if (this.#sets.length * 2 > this.#slots.length) this.#rehash();
+  }
+
+  #sameLocations(idx: number, start: number, end: number): boolean {
+    const from = this.#offsets[idx];
+    if (this.#offsets[idx + 1] - from !== end - start) return false;
+    for (let k = 0; k < end - start; k++) if (this.#locs[from + k] !== this.#locs[start + k]) return false;
+    return true;
+  }
+
+  #rehash(): void {
+    const slots = new Int32Array(this.#slots.length * 2).fill(-1);
+    const mask = slots.length - 1;
+    for (let idx = 0; idx < this.#hashes.length; idx++) {
+      let slot = this.#hashes[idx] & mask;
+      while (slots[slot] >= 0) slot = (slot + 1) & mask;
+      slots[slot] = idx;
+    }
+    this.#slots = slots;
+  }
+
+  finish(): Samples {
+    return {
+      count: this.#sets.length,
+      locationOffsets: Uint32Array.from(this.#offsets),
+      locationIndex: Uint32Array.from(this.#locs),
+      values: Float64Array.from(this.#values),
+      labelSet: Uint32Array.from(this.#sets),
+    };
+  }
 }
