@@ -232,30 +232,34 @@ function labelSetKey(s: LabelSet): string {
  */
 class SampleTable {
   readonly #stride: number;
-  readonly #offsets: number[] = [0];
-  readonly #locs: number[] = [];
-  readonly #sets: number[] = [];
-  readonly #values: number[] = [];
-  readonly #hashes: number[] = [];
-  #slots = new Int32Array(1024).fill(-1);
+  #count = 0;
+  #nLocs = 0;
+  #offsets = new Uint32Array(1024);
+  #locs = new Uint32Array(8192);
+  #sets = new Uint32Array(1024);
+  #hashes = new Uint32Array(1024);
+  #values: Float64Array;
+  #slots = new Int32Array(2048).fill(-1);
 
   constructor(stride: number) {
     this.#stride = stride;
+    this.#values = new Float64Array(1024 * stride);
   }
 
   /** Starts a sample's location list; returns its start for endSample. */
   beginLocations(): number {
-    return this.#locs.length;
+    return this.#nLocs;
   }
 
   pushLocation(loc: number): void {
-    this.#locs.push(loc);
+    if (this.#nLocs === this.#locs.length) this.#locs = grow(this.#locs, this.#nLocs + 1);
+    this.#locs[this.#nLocs++] = loc;
   }
 
   /** Ends the sample begun at `start`: adds its values to an identical sample, or keeps it as a new one. */
   endSample(start: number, set: number, values: ArrayLike<number>, valueOffset: number): void {
     const locs = this.#locs;
-    const end = locs.length;
+    const end = this.#nLocs;
     let h = Math.imul(set + 1, 0x9e3779b1);
     for (let k = start; k < end; k++) h = Math.imul(h ^ locs[k], 0x85ebca6b) + 0x27d4eb2f;
     h = (h ^ (h >>> 15) ^ (end - start)) >>> 0;
@@ -266,19 +270,25 @@ class SampleTable {
       const idx = this.#slots[slot];
       if (idx < 0) break;
       if (this.#hashes[idx] === h && this.#sets[idx] === set && this.#sameLocations(idx, start, end)) {
-        locs.length = start;
+        this.#nLocs = start;
         for (let t = 0; t < stride; t++) this.#values[idx * stride + t] += values[valueOffset + t];
         return;
       }
       slot = (slot + 1) & mask;
     }
-    const idx = this.#sets.length;
+    const idx = this.#count++;
+    if (idx + 2 > this.#offsets.length) {
+      this.#offsets = grow(this.#offsets, idx + 2);
+      this.#sets = grow(this.#sets, idx + 1);
+      this.#hashes = grow(this.#hashes, idx + 1);
+    }
+    if ((idx + 1) * stride > this.#values.length) this.#values = grow(this.#values, (idx + 1) * stride);
     this.#slots[slot] = idx;
-    this.#sets.push(set);
-    this.#hashes.push(h);
-    this.#offsets.push(end);
-    for (let t = 0; t < stride; t++) this.#values.push(values[valueOffset + t]);
-    if (this.#sets.length * 2 > this.#slots.length) this.#rehash();
+    this.#sets[idx] = set;
+    this.#hashes[idx] = h;
+    this.#offsets[idx + 1] = end;
+    for (let t = 0; t < stride; t++) this.#values[idx * stride + t] = values[valueOffset + t];
+    if (this.#count * 2 > this.#slots.length) this.#rehash();
   }
 
   #sameLocations(idx: number, start: number, end: number): boolean {
@@ -291,7 +301,7 @@ class SampleTable {
   #rehash(): void {
     const slots = new Int32Array(this.#slots.length * 2).fill(-1);
     const mask = slots.length - 1;
-    for (let idx = 0; idx < this.#hashes.length; idx++) {
+    for (let idx = 0; idx < this.#count; idx++) {
       let slot = this.#hashes[idx] & mask;
       while (slots[slot] >= 0) slot = (slot + 1) & mask;
       slots[slot] = idx;
@@ -300,12 +310,19 @@ class SampleTable {
   }
 
   finish(): Samples {
+    const n = this.#count;
     return {
-      count: this.#sets.length,
-      locationOffsets: Uint32Array.from(this.#offsets),
-      locationIndex: Uint32Array.from(this.#locs),
-      values: Float64Array.from(this.#values),
-      labelSet: Uint32Array.from(this.#sets),
+      count: n,
+      locationOffsets: this.#offsets.slice(0, n + 1),
+      locationIndex: this.#locs.slice(0, this.#nLocs),
+      values: this.#values.slice(0, n * this.#stride),
+      labelSet: this.#sets.slice(0, n),
     };
   }
+}
+
+function grow<T extends Uint32Array | Float64Array>(a: T, min: number): T {
+  const next = new (a.constructor as new (n: number) => T)(Math.max(min, a.length * 2));
+  next.set(a);
+  return next;
 }
