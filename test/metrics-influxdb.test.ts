@@ -115,51 +115,52 @@ test('InfluxQL source against a real influxd', async (t) => {
   await createHeapsterDatabase(server);
   await server.write(heapsterLines().join('\n'), { db: 'k8s', rp: 'default' });
 
-  await t.test('heapster schema: exact windows, gaps undefined, fallback, only pod rows', async () => {
-    const source = createInfluxQlSource({ url: server.url });
-    const usage = await source.query(QUERY);
-    assert.deepEqual(usage, [EXPECTED_ODD, EXPECTED_API, EXPECTED_WORKER, EXPECTED_DB]);
-  });
+  for (const aggregation of ['client', 'server'] as const) {
+    await t.test(`heapster schema, ${aggregation} aggregation: exact windows, gaps undefined, fallback, only pod rows`, async () => {
+      const source = createInfluxQlSource({ url: server.url, aggregation });
+      assert.deepEqual(await source.query(QUERY), [EXPECTED_ODD, EXPECTED_API, EXPECTED_WORKER, EXPECTED_DB]);
+    });
 
-  await t.test('chunked in tiny chunks and plain answers read the same', async () => {
-    const chunked = await createInfluxQlSource({ url: server.url, chunkSize: 1 }).query(QUERY);
-    const plain = await createInfluxQlSource({ url: server.url, chunkSize: 0, method: 'GET' }).query(QUERY);
-    assert.deepEqual(chunked, [EXPECTED_ODD, EXPECTED_API, EXPECTED_WORKER, EXPECTED_DB]);
-    assert.deepEqual(plain, chunked);
-  });
+    await t.test(`${aggregation} aggregation: chunked in tiny chunks and plain answers read the same`, async () => {
+      const chunked = await createInfluxQlSource({ url: server.url, aggregation, chunkSize: 1 }).query(QUERY);
+      const plain = await createInfluxQlSource({ url: server.url, aggregation, chunkSize: 0, method: 'GET' }).query(QUERY);
+      assert.deepEqual(chunked, [EXPECTED_ODD, EXPECTED_API, EXPECTED_WORKER, EXPECTED_DB]);
+      assert.deepEqual(plain, chunked);
+    });
+
+    await t.test(`${aggregation} aggregation: windows shorter than the data, ends not aligned to them`, async () => {
+      const source = createInfluxQlSource({ url: server.url, aggregation });
+      // 30 s windows over the last 2 minutes: api-1's W1 point (at +10 s) falls in the first.
+      const short = await source.query({ end: END, windowSeconds: 30, count: 4, namespaces: ['team-a'] });
+      const api = short.find((p) => p.pod === 'api-1');
+      assert.deepEqual(
+        api?.windows.map((w) => [w.start - W1, w.cpuUsage]),
+        [
+          [0, 900],
+          [30_000, undefined],
+          [60_000, undefined],
+          [90_000, undefined],
+        ],
+      );
+      // An end 15 s past a minute: [W0+15s, W1+15s) holds api-1's 300 and 900; the last window, its point at END.
+      const shifted = await source.query({ end: END + 15_000, windowSeconds: 60, count: 3, namespaces: ['team-a'] });
+      const apiShifted = shifted.find((p) => p.pod === 'api-1');
+      assert.deepEqual(
+        apiShifted?.windows.map((w) => [w.start - W0, w.cpuUsage]),
+        [
+          [15_000, 600],
+          [75_000, undefined],
+          [135_000, 12_345],
+        ],
+      );
+    });
+  }
 
   await t.test('namespace filter, including names with quotes', async () => {
     const source = createInfluxQlSource({ url: server.url });
     assert.deepEqual(await source.query({ ...QUERY, namespaces: ['team-b'] }), [EXPECTED_DB]);
     assert.deepEqual(await source.query({ ...QUERY, namespaces: ["o'brien \"ns\"", 'team-b', 'absent'] }), [EXPECTED_ODD, EXPECTED_DB]);
     assert.deepEqual(await source.query({ ...QUERY, namespaces: ['absent'] }), []);
-  });
-
-  await t.test('windows shorter than the data and ends not aligned to them', async () => {
-    const source = createInfluxQlSource({ url: server.url });
-    // 30 s windows over the last 2 minutes: api-1's W1 point (at +10 s) falls in the first.
-    const short = await source.query({ end: END, windowSeconds: 30, count: 4, namespaces: ['team-a'] });
-    const api = short.find((p) => p.pod === 'api-1');
-    assert.deepEqual(
-      api?.windows.map((w) => [w.start - W1, w.cpuUsage]),
-      [
-        [0, 900],
-        [30_000, undefined],
-        [60_000, undefined],
-        [90_000, undefined],
-      ],
-    );
-    // An end 15 s past a minute: [W0+15s, W1+15s) holds api-1's 300 and 900; the last window, its point at END.
-    const shifted = await source.query({ end: END + 15_000, windowSeconds: 60, count: 3, namespaces: ['team-a'] });
-    const apiShifted = shifted.find((p) => p.pod === 'api-1');
-    assert.deepEqual(
-      apiShifted?.windows.map((w) => [w.start - W0, w.cpuUsage]),
-      [
-        [15_000, 600],
-        [75_000, undefined],
-        [135_000, 12_345],
-      ],
-    );
   });
 
   await t.test('a non-heapster schema through configuration', async () => {
@@ -217,10 +218,15 @@ test('InfluxQL source against a real influxd', async (t) => {
     await assert.rejects(noRp.query(QUERY), /retention policy not found: weekly/);
     // A string field cannot be averaged.
     await server.write(line('cpu/usage_text', pod('team-a', 'api-1'), 'high', W0), { db: 'k8s', rp: 'default' });
-    const strings = createInfluxQlSource({ url: server.url, schema: { measurements: { cpuUsage: 'cpu/usage_text' } } });
-    await assert.rejects(strings.query(QUERY), (err) => {
+    const schema = { measurements: { cpuUsage: 'cpu/usage_text' } };
+    await assert.rejects(createInfluxQlSource({ url: server.url, schema, aggregation: 'server' }).query(QUERY), (err) => {
       assert.ok(isGopprofError(err, 'METRICS_UNAVAILABLE'));
       assert.match(err.message, /influxdb answered an error: .*mean/i);
+      return true;
+    });
+    await assert.rejects(createInfluxQlSource({ url: server.url, schema, aggregation: 'client' }).query(QUERY), (err) => {
+      assert.ok(isGopprofError(err, 'METRICS_UNAVAILABLE'));
+      assert.match(err.message, /a value is not a number: cpu\/usage_text\.value = "high"/);
       return true;
     });
   });

@@ -1,12 +1,13 @@
 /**
  * Pod usage from InfluxDB over InfluxQL (`/query`), the API InfluxDB 1.x
  * speaks natively and 2.x (v1 compatibility) and 3.x also answer. One HTTP
- * request per evaluation carries one SELECT per series; the answer is read
+ * request per evaluation carries one SELECT per series (the points, averaged
+ * per window here, or InfluxDB's per-window means); the answer is read
  * as chunked JSON by default, as it streams, so tens of thousands of pods
  * neither hit the server's max-row-limit nor need the whole body in memory.
  */
 import { GopprofError } from '../errors.ts';
-import { buildInfluxQlQuery } from './build-influxql-query.ts';
+import { buildInfluxQlQuery, type InfluxQlAggregation } from './build-influxql-query.ts';
 import { type InfluxSchemaOptions, resolveInfluxSchema } from './influx-schema.ts';
 import { type EndpointAuth, metricsEndpoint } from './metrics-endpoint.ts';
 import { metricsRequest } from './metrics-request.ts';
@@ -24,6 +25,8 @@ export interface InfluxQlSourceOptions extends EndpointAuth {
   readonly timeoutMs?: number;
   /** POST (default) keeps long namespace lists out of URLs and access logs. */
   readonly method?: 'GET' | 'POST';
+  /** Who averages a window's points; see build-influxql-query for the trade-off. */
+  readonly aggregation?: InfluxQlAggregation;
   /** Rows per chunk of a chunked answer; 0 = ask for one plain JSON answer. */
   readonly chunkSize?: number;
   /** The fetch to use; default the global one. */
@@ -34,6 +37,7 @@ export interface InfluxQlSourceOptions extends EndpointAuth {
 export const INFLUXQL_DEFAULTS = {
   timeoutMs: 10_000,
   method: 'POST',
+  aggregation: 'client',
   chunkSize: 10_000,
   tokenScheme: 'Token',
 } as const;
@@ -51,6 +55,12 @@ export function createInfluxQlSource(options: InfluxQlSourceOptions): UsageSourc
   const chunkSize = options.chunkSize ?? INFLUXQL_DEFAULTS.chunkSize;
   checkInteger('timeoutMs', timeoutMs, 1, 2 ** 31 - 1);
   checkInteger('chunkSize', chunkSize, 0, 1_000_000);
+  const aggregation = options.aggregation ?? INFLUXQL_DEFAULTS.aggregation;
+  if (aggregation !== 'client' && aggregation !== 'server') {
+    throw new GopprofError('OPTION_INVALID', `aggregation must be client or server, got ${String(aggregation)}`, {
+      details: { option: 'aggregation' },
+    });
+  }
   if (method !== 'GET' && method !== 'POST') {
     throw new GopprofError('OPTION_INVALID', `method must be GET or POST, got ${String(method)}`, { details: { option: 'method' } });
   }
@@ -61,7 +71,7 @@ export function createInfluxQlSource(options: InfluxQlSourceOptions): UsageSourc
     describe: () => description,
     async query(q, signal) {
       const grid = windowGrid(q);
-      const { text, statements } = buildInfluxQlQuery(schema, grid, q.namespaces);
+      const { text, statements } = buildInfluxQlQuery(schema, grid, q.namespaces, aggregation);
       const params = new URLSearchParams({ db: schema.database, epoch: 'ms', q: text });
       if (chunkSize > 0) {
         params.set('chunked', 'true');
@@ -71,6 +81,7 @@ export function createInfluxQlSource(options: InfluxQlSourceOptions): UsageSourc
       const reader = createInfluxQlResultReader(statements, acc, {
         label: description,
         chunked: chunkSize > 0,
+        aggregation,
         namespaceTag: schema.namespaceTag,
         podTag: schema.podTag,
       });

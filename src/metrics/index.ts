@@ -13,5 +13,5 @@ export {
   type InfluxSchemaOptions,
   resolveInfluxSchema,
 } from './influx-schema.ts';
-export { buildInfluxQlQuery, type InfluxQlQuery } from './build-influxql-query.ts';
+export { buildInfluxQlQuery, type InfluxQlAggregation, type InfluxQlQuery } from './build-influxql-query.ts';
 export { createInfluxQlSource, INFLUXQL_DEFAULTS, type InfluxQlSourceOptions } from './create-influxql-source.ts';

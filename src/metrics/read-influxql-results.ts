@@ -1,14 +1,16 @@
 /**
  * Reads InfluxDB's `/query` JSON into the accumulator: one object for a plain
  * answer, or a stream of them (one per line) for a chunked one. Each result's
- * `statement_id` names the series; each series' tags name the pod; each row
- * is `[time ms, mean]`. Errors anywhere in the answer (top level or per
+ * `statement_id` names the series. Rows are `[time ms, mean]` under a series
+ * whose tags name the pod (server aggregation), or `[time ms, value,
+ * namespace, pod]` (client aggregation, see build-influxql-query). Errors anywhere in the answer (top level or per
  * statement) fail the whole evaluation with InfluxDB's own message, because a
  * half-answered evaluation would look like pods without usage.
  */
 import { GopprofError } from '../errors.ts';
 import type { InfluxSeriesSpec } from './influx-schema.ts';
-import { seriesSlot, type UsageAccumulator } from './usage-accumulator.ts';
+import type { InfluxQlAggregation } from './build-influxql-query.ts';
+import { type PodRow, seriesSlot, type UsageAccumulator } from './usage-accumulator.ts';
 
 /** Consumes answer objects as they arrive. */
 export interface InfluxQlResultReader {
@@ -23,6 +25,7 @@ export interface InfluxQlResultReader {
 interface Context {
   readonly label: string;
   readonly chunked: boolean;
+  readonly aggregation: InfluxQlAggregation;
   readonly namespaceTag: string;
   readonly podTag: string;
 }
@@ -39,6 +42,7 @@ export function createInfluxQlResultReader(
   const slots = statements.map((s) => seriesSlot(s.series));
   let error: string | undefined;
   let truncated = false;
+  let nonNumeric: string | undefined;
   let values = 0;
   const fail = (message: string): void => {
     if (error === undefined || (error === NOT_EXECUTED && message !== NOT_EXECUTED)) error = message;
@@ -65,7 +69,7 @@ export function createInfluxQlResultReader(
         }
         if (result.series === undefined) continue;
         if (!Array.isArray(result.series)) return fail('series is not a list');
-        for (const series of result.series as unknown[]) values += readSeries(series, slots[id], statements[id].scale);
+        for (const series of result.series as unknown[]) values += readSeries(series, id);
       }
     },
     finish() {
@@ -77,6 +81,9 @@ export function createInfluxQlResultReader(
           details: { influxError: error },
         });
       }
+      if (nonNumeric !== undefined) {
+        throw new GopprofError('METRICS_UNAVAILABLE', `${ctx.label}: a value is not a number: ${nonNumeric}`);
+      }
       if (truncated) {
         throw new GopprofError(
           'METRICS_UNAVAILABLE',
@@ -86,25 +93,46 @@ export function createInfluxQlResultReader(
     },
   };
 
-  function readSeries(series: unknown, slot: number, scale: number): number {
+  function readSeries(series: unknown, id: number): number {
+    const slot = slots[id];
+    const scale = statements[id].scale;
     if (!isObject(series) || !Array.isArray(series.values)) return 0;
     if (!ctx.chunked && series.partial === true) truncated = true;
-    const tags = isObject(series.tags) ? series.tags : {};
-    const pod = tags[ctx.podTag];
-    const namespace = tags[ctx.namespaceTag];
-    if (typeof pod !== 'string' || pod === '' || typeof namespace !== 'string') return 0;
     const columns = Array.isArray(series.columns) ? (series.columns as unknown[]) : [];
-    const timeIndex = columns.indexOf('time');
-    const valueIndex = timeIndex === 0 ? 1 : 0;
-    if (timeIndex < 0 || columns.length < 2) return 0;
-    const row = acc.row(namespace, pod);
+    if (columns[0] !== 'time') return 0;
     let kept = 0;
+    if (ctx.aggregation === 'server') {
+      const tags = isObject(series.tags) ? series.tags : {};
+      const pod = tags[ctx.podTag];
+      const namespace = tags[ctx.namespaceTag];
+      if (typeof pod !== 'string' || pod === '' || typeof namespace !== 'string') return 0;
+      const row = acc.row(namespace, pod);
+      for (const point of series.values as unknown[]) {
+        if (!Array.isArray(point)) continue;
+        const [time, value] = point as unknown[];
+        if (typeof time === 'number' && typeof value === 'number' && acc.add(row, slot, time, value * scale)) kept++;
+      }
+      return kept;
+    }
+    // Rows arrive ordered by time, then series: remember the last pod's row.
+    let lastNamespace: unknown;
+    let lastPod: unknown;
+    let row: PodRow | undefined;
     for (const point of series.values as unknown[]) {
       if (!Array.isArray(point)) continue;
-      const time = point[timeIndex];
-      const value = point[valueIndex];
-      if (typeof time !== 'number' || typeof value !== 'number') continue;
-      if (acc.set(row, slot, time, value * scale)) kept++;
+      const [time, value, namespace, pod] = point as unknown[];
+      if (typeof value !== 'number') {
+        // mean() would have refused it: a string or boolean field is a schema mistake, not "no data".
+        if (value !== null) nonNumeric ??= `${statements[id].measurement}.${statements[id].field} = ${JSON.stringify(value)}`;
+        continue;
+      }
+      if (typeof time !== 'number') continue;
+      if (namespace !== lastNamespace || pod !== lastPod) {
+        lastNamespace = namespace;
+        lastPod = pod;
+        row = typeof pod === 'string' && pod !== '' && typeof namespace === 'string' ? acc.row(namespace, pod) : undefined;
+      }
+      if (row !== undefined && acc.add(row, slot, time, value * scale)) kept++;
     }
     return kept;
   }

@@ -1,9 +1,11 @@
 /**
- * Collects (pod, window, metric) → value as a source parses its answer, then
- * hands out PodUsage[] in the contract's shape. Shared by every source so the
- * window arithmetic, the memory fallback and the output order are the same
- * whichever backend answered. Values live in one Float64Array per pod (NaN =
- * no data) because an evaluation may cover tens of thousands of pods.
+ * Collects (pod, window, metric) → values as a source parses its answer, then
+ * hands out PodUsage[] in the contract's shape: each cell is the mean of the
+ * values added to it (one value when the backend already averaged; every raw
+ * point when the InfluxQL source averages itself). Shared by every source so
+ * the window arithmetic, the memory fallback and the output order are the
+ * same whichever backend answered. Sums and counts live in typed arrays per
+ * pod because an evaluation may cover tens of thousands of pods.
  */
 import type { PodUsage, UsageWindow } from './usage-source.ts';
 import type { WindowGrid } from './window-grid.ts';
@@ -36,19 +38,22 @@ export function seriesSlot(series: UsageSeries): number {
   return USAGE_SERIES.indexOf(series);
 }
 
-/** The values of one pod: `count × slots` numbers, NaN where nothing was reported. */
-export type PodRow = Float64Array;
+/** The cells of one pod: `count × slots` sums and how many values each holds. */
+export interface PodRow {
+  readonly sums: Float64Array;
+  readonly counts: Uint32Array;
+}
 
 /** Built per query by createUsageAccumulator. */
 export interface UsageAccumulator {
   /** The row of (namespace, pod), created on first use. */
   row(namespace: string, pod: string): PodRow;
   /**
-   * Records `value` for the window containing `time` (ms). Values outside the
-   * grid and non-finite values are ignored; a later value for the same cell
-   * replaces an earlier one. Returns whether the value was kept.
+   * Adds `value` to the cell of the window containing `time` (ms). Values
+   * outside the grid and non-finite values are ignored. Returns whether the
+   * value was kept.
    */
-  set(row: PodRow, slot: number, time: number, value: number): boolean;
+  add(row: PodRow, slot: number, time: number, value: number): boolean;
   /** The pods seen, sorted by namespace then pod, each with `count` windows. */
   finish(): PodUsage[];
 }
@@ -56,7 +61,7 @@ export interface UsageAccumulator {
 interface PodEntry {
   readonly namespace: string;
   readonly pod: string;
-  readonly values: PodRow;
+  readonly cells: PodRow;
 }
 
 /** A fresh accumulator for one query's windows. */
@@ -68,20 +73,22 @@ export function createUsageAccumulator(grid: WindowGrid): UsageAccumulator {
       const key = namespace + '\u0000' + pod;
       let entry = pods.get(key);
       if (entry === undefined) {
-        entry = { namespace, pod, values: new Float64Array(count * SLOTS).fill(Number.NaN) };
+        entry = { namespace, pod, cells: { sums: new Float64Array(count * SLOTS), counts: new Uint32Array(count * SLOTS) } };
         pods.set(key, entry);
       }
-      return entry.values;
+      return entry.cells;
     },
-    set(row, slot, time, value) {
+    add(row, slot, time, value) {
       const index = Math.floor((time - start) / windowMs);
       if (!(index >= 0 && index < count) || !Number.isFinite(value)) return false;
-      row[index * SLOTS + slot] = value;
+      const cell = index * SLOTS + slot;
+      row.sums[cell] += value;
+      row.counts[cell]++;
       return true;
     },
     finish() {
       const entries = [...pods.values()].sort(compareEntries);
-      return entries.map((e) => ({ namespace: e.namespace, pod: e.pod, windows: toWindows(e.values, start, windowMs, count) }));
+      return entries.map((e) => ({ namespace: e.namespace, pod: e.pod, windows: toWindows(e.cells, start, windowMs, count) }));
     },
   };
 }
@@ -91,18 +98,17 @@ function compareEntries(a: PodEntry, b: PodEntry): number {
   return a.pod < b.pod ? -1 : a.pod > b.pod ? 1 : 0;
 }
 
-function toWindows(values: PodRow, start: number, windowMs: number, count: number): UsageWindow[] {
+function toWindows({ sums, counts }: PodRow, start: number, windowMs: number, count: number): UsageWindow[] {
   const windows: UsageWindow[] = new Array(count);
   for (let i = 0; i < count; i++) {
     const base = i * SLOTS;
     const w: { -readonly [K in keyof UsageWindow]: UsageWindow[K] } = { start: start + i * windowMs };
     for (let s = 0; s < FALLBACK; s++) {
-      const v = values[base + s];
-      if (!Number.isNaN(v)) w[USAGE_SERIES[s] as UsageField] = v;
+      const n = counts[base + s];
+      if (n > 0) w[USAGE_SERIES[s] as UsageField] = n === 1 ? sums[base + s] : sums[base + s] / n;
     }
-    if (w.memoryUsage === undefined) {
-      const v = values[base + FALLBACK];
-      if (!Number.isNaN(v)) w.memoryUsage = v;
+    if (w.memoryUsage === undefined && counts[base + FALLBACK] > 0) {
+      w.memoryUsage = sums[base + FALLBACK] / counts[base + FALLBACK];
     }
     windows[i] = w;
   }
