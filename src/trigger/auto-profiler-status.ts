@@ -6,8 +6,8 @@
  * ISO 8601 times, like the capture records; built from the latest evaluation
  * and the current state.
  */
-import type { Resource } from '../metrics/usage-source.ts';
-import type { ProfileType } from '../targets/target.ts';
+import type { Resource } from '../metrics/index.ts';
+import type { ProfileType } from '../targets/index.ts';
 import type { EvaluationResult, FindingOutcome } from './evaluate-rules.ts';
 import type { TriggerPolicy } from './trigger-policy.ts';
 import type { TriggerState } from './trigger-state.ts';

@@ -5,10 +5,10 @@
 // InfluxDB, capture service and Go targets are in test/auto-profiler.test.ts.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import type { Capture, CaptureRequest, CaptureService } from '../capture/capture.ts';
+import type { Capture, CaptureRequest, CaptureService } from '../capture/index.ts';
 import { GopprofError } from '../errors.ts';
-import type { PodUsage, UsageQuery, UsageSource } from '../metrics/usage-source.ts';
-import type { Target } from '../targets/target.ts';
+import type { PodUsage, UsageQuery, UsageSource } from '../metrics/index.ts';
+import type { Target } from '../targets/index.ts';
 import { createLogger, MetricsRegistry } from '../telemetry/index.ts';
 import { type AutoProfilerConfig, createAutoProfiler } from './auto-profiler.ts';
 import type { AutoProfilerClock } from './auto-profiler-clock.ts';

@@ -7,9 +7,9 @@
  * is down costs an evaluation, not the loop: the error is recorded, counted
  * and shown in the status, and the next window is tried as usual.
  */
-import type { Capture, CaptureRequest, CaptureService } from '../capture/capture.ts';
+import type { Capture, CaptureRequest, CaptureService } from '../capture/index.ts';
 import { abortError, GopprofError, isGopprofError } from '../errors.ts';
-import type { UsageSource } from '../metrics/usage-source.ts';
+import type { UsageSource } from '../metrics/index.ts';
 import type { Target, TargetRegistry } from '../targets/index.ts';
 import type { Logger, MetricsRegistry } from '../telemetry/index.ts';
 import {

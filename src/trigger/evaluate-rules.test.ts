@@ -2,7 +2,7 @@
 // requests, cooldowns, the per-workload cap and episodes.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import type { PodUsage, UsageWindow } from '../metrics/usage-source.ts';
+import type { PodUsage, UsageWindow } from '../metrics/index.ts';
 import { type EvaluationResult, evaluateRules, type PodTarget } from './evaluate-rules.ts';
 import { DEFAULT_TRIGGER_POLICY, type TriggerPolicy, triggerPolicyProblems } from './trigger-policy.ts';
 import { emptyTriggerState, releaseCapture, type TriggerState } from './trigger-state.ts';
@@ -88,6 +88,12 @@ test('windows are matched by start time: a source that leaves a window out does 
   const r = run([pod], [target('a')]);
   assert.deepEqual(r.decisions, []);
   assert.deepEqual(r.findings[0].ratios, [undefined, 0.9]);
+});
+
+test('extra older windows from the source are ignored: the streak is over the last `windows` windows', () => {
+  const r = run([cpuPod('a', [100, 900, 900]), cpuPod('b', [900, 900, 100])], [target('a'), target('b')]);
+  assert.deepEqual(decided(r), ['a:cpu']);
+  assert.deepEqual(r.findings.map((f) => f.ratios), [[0.9, 0.9]]);
 });
 
 test('memory fires heap and goroutine; both rules at once give all three types', () => {

@@ -10,9 +10,9 @@
  * StatefulSet…) gets at most maxPodsPerWorkload distinct pods profiled per
  * episode, the hottest first (see Episode).
  */
-import type { AutoTriggerInfo } from '../capture/capture.ts';
-import type { PodUsage, Resource } from '../metrics/usage-source.ts';
-import type { ProfileType } from '../targets/target.ts';
+import type { AutoTriggerInfo } from '../capture/index.ts';
+import type { PodUsage, Resource } from '../metrics/index.ts';
+import type { ProfileType } from '../targets/index.ts';
 import type { TriggerPolicy, TriggerRule } from './trigger-policy.ts';
 import { type Cooldown, cooldownKey, type Episode, type TriggerState, workloadKey } from './trigger-state.ts';
 import { alignWindows, type RatioBasis, trailingStreak, windowRatios } from './window-ratios.ts';

@@ -6,8 +6,8 @@
  * checkTriggerPolicy so the evaluation itself never meets a bad value.
  */
 import { GopprofError } from '../errors.ts';
-import type { Resource } from '../metrics/usage-source.ts';
-import { isProfileType, type ProfileType } from '../targets/target.ts';
+import type { Resource } from '../metrics/index.ts';
+import { isProfileType, type ProfileType } from '../targets/index.ts';
 
 /** One profile a rule takes when it fires. */
 export interface ProfileSpec {

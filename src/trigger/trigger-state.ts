@@ -4,7 +4,7 @@
  * values: evaluateRules returns a new state, so an evaluation can be replayed
  * or tested without timers.
  */
-import type { ProfileType } from '../targets/target.ts';
+import type { ProfileType } from '../targets/index.ts';
 
 /** An active cooldown: `pod` is not profiled automatically with `type` before `until`. */
 export interface Cooldown {

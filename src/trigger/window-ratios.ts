@@ -4,7 +4,7 @@
  * means consecutive in time and a window the source had no data for is a gap,
  * never skipped over.
  */
-import type { PodUsage, Resource, UsageWindow } from '../metrics/usage-source.ts';
+import type { PodUsage, Resource, UsageWindow } from '../metrics/index.ts';
 
 /** What a ratio was measured against. */
 export type RatioBasis = 'limit' | 'request';
@@ -35,7 +35,9 @@ const positive = (v: number | undefined): v is number => v !== undefined && Numb
  */
 export function alignWindows(pod: PodUsage, starts: readonly number[]): readonly (UsageWindow | undefined)[] {
   const w = pod.windows;
-  if (w.length === starts.length && w.every((x, i) => x.start === starts[i])) return w;
+  // Usually the source's windows are the grid, or end with it (it was asked for more).
+  const offset = w.length - starts.length;
+  if (offset >= 0 && starts.every((s, i) => w[offset + i].start === s)) return offset === 0 ? w : w.slice(offset);
   const byStart = new Map<number, UsageWindow>();
   for (const x of w) byStart.set(x.start, x);
   return starts.map((s) => byStart.get(s));
