@@ -6,11 +6,19 @@
  * namespace filters with awkward names, a non-heapster schema through
  * configuration, chunked and plain answers, basic auth, InfluxQL errors and
  * the server going away.
+ *
+ * The Flux source cannot meet a real InfluxDB 2.x here: it runs the real
+ * client against a local stand-in for `/api/v2/query` that checks the request
+ * and serves the 2.x-format answers in test/fixtures/flux/, which hold the
+ * same data, so both sources must give the same PodUsage.
  */
 import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { test } from 'node:test';
 import { isGopprofError } from '../src/errors.ts';
-import { createInfluxQlSource, type PodUsage, type UsageQuery } from '../src/metrics/index.ts';
+import { createFluxSource, createInfluxQlSource, type PodUsage, type UsageQuery } from '../src/metrics/index.ts';
 import { createHeapsterDatabase, type InfluxDbServer, startInfluxDb } from './support/influxdb-server.ts';
 import { requireBinary } from './support/require-binary.ts';
 
@@ -272,4 +280,180 @@ test('InfluxQL source with basic auth against a real influxd', async (t) => {
   });
   const none = createInfluxQlSource({ url: server.url });
   await assert.rejects(none.query(QUERY), /HTTP 401/);
+});
+
+// ---- Flux ---------------------------------------------------------------
+
+const FLUX_DIR = new URL('./fixtures/flux/', import.meta.url);
+const FLUX_END = Date.parse('2026-11-02T10:03:00Z');
+const FLUX_QUERY: UsageQuery = { end: FLUX_END, windowSeconds: 60, count: 3, namespaces: [] };
+const TOKEN = 'flux-token-SECRET';
+
+/** The PodUsage both sources must produce for the shared data, shifted to windows ending at `end`. */
+function expectedAt(end: number): PodUsage[] {
+  const shift = end - END;
+  const at = (p: PodUsage): PodUsage => ({ ...p, windows: p.windows.map((w) => ({ ...w, start: w.start + shift })) });
+  const api = at(EXPECTED_API);
+  const w0 = { ...api.windows[0], cpuUsage: (100 + 300 + 300) / 3 };
+  return [at(EXPECTED_ODD), { ...api, windows: [w0, api.windows[1], api.windows[2]] }, at(EXPECTED_WORKER), at(EXPECTED_DB)];
+}
+
+interface FluxRequest {
+  readonly method: string;
+  readonly url: string;
+  readonly headers: IncomingMessage['headers'];
+  readonly body: { query?: string; type?: string; dialect?: { annotations?: string[] } };
+}
+
+/** A stand-in for InfluxDB 2.x's /api/v2/query; `respond` decides each answer. */
+async function startFluxEndpoint(
+  respond: (req: FluxRequest, res: ServerResponse) => void,
+): Promise<{ url: string; requests: FluxRequest[]; close(): Promise<void> }> {
+  const requests: FluxRequest[] = [];
+  const server = createServer((req, res) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (c: Buffer) => chunks.push(c));
+    req.on('end', () => {
+      const request = {
+        method: req.method ?? '',
+        url: req.url ?? '',
+        headers: req.headers,
+        body: JSON.parse(Buffer.concat(chunks).toString('utf8') || '{}'),
+      };
+      requests.push(request);
+      respond(request, res);
+    });
+  });
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  return {
+    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+    requests,
+    close: () =>
+      new Promise<void>((r) => {
+        server.closeAllConnections();
+        server.close(() => r());
+      }),
+  };
+}
+
+function serveCsv(file: string): (req: FluxRequest, res: ServerResponse) => void {
+  const body = readFileSync(new URL(file, FLUX_DIR));
+  return (req, res) => {
+    const ok =
+      req.method === 'POST' &&
+      req.url === '/api/v2/query?org=gopprof' &&
+      req.headers.authorization === `Token ${TOKEN}` &&
+      String(req.headers['content-type']).startsWith('application/json') &&
+      typeof req.body.query === 'string';
+    if (!ok) {
+      res.writeHead(401, { 'content-type': 'application/json; charset=utf-8' });
+      res.end(JSON.stringify({ code: 'unauthorized', message: 'unauthorized access' }));
+      return;
+    }
+    res.writeHead(200, { 'content-type': 'text/csv; charset=utf-8' });
+    res.end(body);
+  };
+}
+
+test('Flux source against InfluxDB 2.x answers', async (t) => {
+  await t.test('the heapster answer gives the same usage as InfluxQL, from one checked request', async () => {
+    const endpoint = await startFluxEndpoint(serveCsv('heapster-usage.csv'));
+    t.after(() => endpoint.close());
+    const source = createFluxSource({ url: endpoint.url, org: 'gopprof', token: TOKEN });
+    assert.equal(source.describe(), `flux ${endpoint.url} org=gopprof bucket=k8s/default`);
+    assert.deepEqual(await source.query(FLUX_QUERY), expectedAt(FLUX_END));
+    assert.equal(endpoint.requests.length, 1);
+    const [req] = endpoint.requests;
+    assert.equal(req.body.type, 'flux');
+    assert.deepEqual(req.body.dialect?.annotations, ['datatype', 'group', 'default']);
+    const query = req.body.query ?? '';
+    assert.match(query, /^from\(bucket: "k8s\/default"\)\n/);
+    assert.match(query, /range\(start: 2026-11-02T10:00:00\.000Z, stop: 2026-11-02T10:03:00\.000Z\)/);
+    for (const m of ['cpu/usage_rate', 'cpu/limit', 'cpu/request', 'memory/working_set', 'memory/usage', 'memory/limit', 'memory/request']) {
+      assert.ok(query.includes(`(r["_measurement"] == "${m}" and r["_field"] == "value")`), m);
+    }
+    assert.match(query, /filter\(fn: \(r\) => r\["type"\] == "pod"\)/);
+    assert.doesNotMatch(query, /namespace_name"\] ==/);
+    assert.match(query, /group\(columns: \["_measurement", "_field", "namespace_name", "pod_name", "type"\]\)/);
+    assert.match(query, /aggregateWindow\(every: 60000ms, offset: 0ms, fn: mean, createEmpty: false, timeSrc: "_start"\)$/);
+  });
+
+  await t.test('namespaces, a bucket and names are configurable and escaped', async () => {
+    const endpoint = await startFluxEndpoint(serveCsv('heapster-usage.csv'));
+    t.after(() => endpoint.close());
+    const source = createFluxSource({
+      url: `${endpoint.url}/`,
+      org: 'gopprof',
+      token: TOKEN,
+      bucket: 'k8s "pods" ${x}',
+      schema: { namespaceTag: 'namespace_name', typeTag: '' },
+    });
+    await source.query({ ...FLUX_QUERY, namespaces: ['team-a', 'o"b\\c'] });
+    const query = endpoint.requests[0].body.query ?? '';
+    assert.match(query, /^from\(bucket: "k8s \\"pods\\" \\\$\{x\}"\)/);
+    assert.ok(query.includes('filter(fn: (r) => r["namespace_name"] == "team-a" or r["namespace_name"] == "o\\"b\\\\c")'), query);
+    assert.doesNotMatch(query, /r\["type"\]/);
+    assert.match(query, /group\(columns: \["_measurement", "_field", "namespace_name", "pod_name"\]\)/);
+  });
+
+  await t.test('an error table in a 200 answer is METRICS_UNAVAILABLE naming it', async () => {
+    const endpoint = await startFluxEndpoint(serveCsv('error-table.csv'));
+    t.after(() => endpoint.close());
+    const source = createFluxSource({ url: endpoint.url, org: 'gopprof', token: TOKEN });
+    await assert.rejects(source.query(FLUX_QUERY), (err) => {
+      assert.ok(isGopprofError(err, 'METRICS_UNAVAILABLE'));
+      assert.match(err.message, /influxdb answered an error: runtime error .*memory allocation limit reached/);
+      return true;
+    });
+  });
+
+  await t.test('HTTP errors carry InfluxDB’s message, never the token', async () => {
+    const endpoint = await startFluxEndpoint((req, res) => {
+      if (req.headers.authorization !== `Token ${TOKEN}`) return serveCsv('heapster-usage.csv')(req, res);
+      res.writeHead(400, { 'content-type': 'application/json; charset=utf-8' });
+      res.end(JSON.stringify({ code: 'invalid', message: 'compilation failed: error @1:1-1:5: undefined identifier from' }));
+    });
+    t.after(() => endpoint.close());
+    const bad = createFluxSource({ url: endpoint.url, org: 'gopprof', token: TOKEN });
+    await assert.rejects(bad.query(FLUX_QUERY), (err) => {
+      assert.ok(isGopprofError(err, 'METRICS_UNAVAILABLE'));
+      assert.match(err.message, /HTTP 400: compilation failed: error @1:1-1:5: undefined identifier from/);
+      return true;
+    });
+    const wrongToken = createFluxSource({ url: endpoint.url, org: 'gopprof', token: 'wrong-SECRET' });
+    await assert.rejects(wrongToken.query(FLUX_QUERY), (err) => {
+      assert.ok(isGopprofError(err, 'METRICS_UNAVAILABLE'));
+      assert.match(err.message, /HTTP 401: unauthorized access/);
+      assert.doesNotMatch(JSON.stringify({ m: err.message, d: err.details, s: wrongToken.describe() }), /SECRET/);
+      return true;
+    });
+  });
+
+  await t.test('deadline, cancellation and an endpoint that is down', async () => {
+    const endpoint = await startFluxEndpoint((_req, res) => {
+      // Starts the answer, then never finishes it.
+      res.writeHead(200, { 'content-type': 'text/csv; charset=utf-8' });
+      res.write('#datatype,string,long\r\n');
+    });
+    t.after(() => endpoint.close());
+    const slow = createFluxSource({ url: endpoint.url, org: 'gopprof', token: TOKEN, timeoutMs: 300 });
+    const t0 = performance.now();
+    await assert.rejects(slow.query(FLUX_QUERY), (err) => {
+      assert.ok(isGopprofError(err, 'METRICS_UNAVAILABLE'));
+      assert.match(err.message, /no complete answer within 300 ms/);
+      return true;
+    });
+    assert.ok(performance.now() - t0 < 2000);
+    const controller = new AbortController();
+    const pending = createFluxSource({ url: endpoint.url, org: 'gopprof', token: TOKEN }).query(FLUX_QUERY, controller.signal);
+    setTimeout(() => controller.abort(), 50);
+    await assert.rejects(pending, (err) => isGopprofError(err, 'ABORTED'));
+
+    await endpoint.close();
+    await assert.rejects(slow.query(FLUX_QUERY), (err) => {
+      assert.ok(isGopprofError(err, 'METRICS_UNAVAILABLE'));
+      assert.match(err.message, /unreachable \(ECONNREFUSED\)/);
+      return true;
+    });
+  });
 });

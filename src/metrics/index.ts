@@ -15,3 +15,5 @@ export {
 } from './influx-schema.ts';
 export { buildInfluxQlQuery, type InfluxQlAggregation, type InfluxQlQuery } from './build-influxql-query.ts';
 export { createInfluxQlSource, INFLUXQL_DEFAULTS, type InfluxQlSourceOptions } from './create-influxql-source.ts';
+export { buildFluxQuery, type FluxQuery, fluxString } from './build-flux-query.ts';
+export { createFluxSource, FLUX_DEFAULTS, type FluxSourceOptions } from './create-flux-source.ts';
