@@ -35,6 +35,37 @@ export interface NotifyReceiverConfig {
   readonly secret?: string;
 }
 
+/** One resource's rule of the auto-profiler: usage / limit ≥ threshold in `windows` consecutive windows. */
+export interface AutoProfilerRuleConfig {
+  readonly enabled: boolean;
+  /** A ratio of usage to limit (or request), e.g. 0.8. */
+  readonly threshold: number;
+  /** Profile types taken when the rule fires, e.g. [heap, goroutine]. */
+  readonly profiles: readonly string[];
+  /** Duration of a CPU profile among `profiles`; the other types are snapshots. */
+  readonly cpuSeconds: number;
+}
+
+/** Where the auto-profiler reads pod usage. Passwords and tokens are credentials: only this config holds them. */
+export interface AutoProfilerSourceConfig {
+  /** influxql: InfluxDB 1.x–3.x over InfluxQL; flux: InfluxDB 2.x (or 1.8+ with Flux). */
+  readonly kind: 'influxql' | 'flux' | 'prometheus';
+  /** Base URL of the metrics server, e.g. http://influxdb.monitoring:8086. */
+  readonly url: string;
+  readonly username: string;
+  readonly password: string;
+  /** InfluxDB 2.x/3.x token, or a Prometheus bearer token. */
+  readonly token: string;
+  /** InfluxDB database (InfluxQL) and retention policy ('' = the database's default). */
+  readonly database: string;
+  readonly retentionPolicy: string;
+  /** Flux: the organisation and bucket (default `<database>/<retentionPolicy>`). */
+  readonly org: string;
+  readonly bucket: string;
+  /** Deadline of one evaluation's query. */
+  readonly timeoutSeconds: number;
+}
+
 export interface Config {
   readonly grpc: { readonly host: string; readonly port: number };
   readonly http: {
@@ -104,6 +135,31 @@ export interface Config {
     /** Top functions listed in a notification. */
     readonly topFunctions: number;
   };
+  /** Profiling pods automatically when their usage stays near their limit (see src/trigger/). */
+  readonly autoProfiler: {
+    readonly enabled: boolean;
+    readonly source: AutoProfilerSourceConfig;
+    /** Pods in these namespaces only; empty = kubernetes.namespaces (all when that is empty too). */
+    readonly namespaces: readonly string[];
+    /** Length of one usage window. */
+    readonly windowSeconds: number;
+    /** Consecutive hot windows that fire a rule. */
+    readonly windows: number;
+    /** How long after a window closes it is evaluated, so late points are in. */
+    readonly lateDataSeconds: number;
+    /** Measure a pod without a limit against its request instead of skipping it. */
+    readonly useRequestWhenNoLimit: boolean;
+    /** A pod is not profiled automatically again with the same type for this long. */
+    readonly cooldownSeconds: number;
+    /** Distinct pods of one workload profiled while it stays hot (an episode). */
+    readonly maxPodsPerWorkload: number;
+    /** An episode ends after this long even if the workload stays hot. */
+    readonly episodeMaxSeconds: number;
+    /** How long shutdown lets automatic captures finish. */
+    readonly stopTimeoutSeconds: number;
+    readonly cpu: AutoProfilerRuleConfig;
+    readonly memory: AutoProfilerRuleConfig;
+  };
   readonly log: { readonly level: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent' };
 }
 
@@ -154,6 +210,32 @@ export const DEFAULT_CONFIG: Config = {
     stopTimeoutSeconds: 5,
     alertDurationSeconds: 3600,
     topFunctions: 5,
+  },
+  autoProfiler: {
+    enabled: false,
+    source: {
+      kind: 'influxql',
+      url: '',
+      username: '',
+      password: '',
+      token: '',
+      database: 'k8s',
+      retentionPolicy: 'default',
+      org: '',
+      bucket: '',
+      timeoutSeconds: 10,
+    },
+    namespaces: [],
+    windowSeconds: 60,
+    windows: 2,
+    lateDataSeconds: 15,
+    useRequestWhenNoLimit: false,
+    cooldownSeconds: 600,
+    maxPodsPerWorkload: 2,
+    episodeMaxSeconds: 3600,
+    stopTimeoutSeconds: 10,
+    cpu: { enabled: true, threshold: 0.8, profiles: ['cpu'], cpuSeconds: 30 },
+    memory: { enabled: true, threshold: 0.8, profiles: ['heap', 'goroutine'], cpuSeconds: 30 },
   },
   log: { level: 'info' },
 };

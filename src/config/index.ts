@@ -1,3 +1,10 @@
-export type { Config, NotifyReceiverConfig, S3Config, StaticTargetConfig } from './config.ts';
+export type {
+  AutoProfilerRuleConfig,
+  AutoProfilerSourceConfig,
+  Config,
+  NotifyReceiverConfig,
+  S3Config,
+  StaticTargetConfig,
+} from './config.ts';
 export { DEFAULT_CONFIG } from './config.ts';
 export { type ConfigSource, configEnvNames, loadConfig } from './load-config.ts';

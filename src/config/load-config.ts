@@ -6,6 +6,7 @@
 import { readFile } from 'node:fs/promises';
 import { parse as parseYaml } from 'yaml';
 import { GopprofError } from '../errors.ts';
+import { checkAutoProfiler } from './check-auto-profiler.ts';
 import { checkNotify } from './check-notify.ts';
 import { type Config, DEFAULT_CONFIG } from './config.ts';
 
@@ -157,6 +158,7 @@ function checkValues(c: Config, problems: string[]): void {
   }
   checkKubernetes(c.kubernetes, problems);
   checkNotify(c.notify, problems);
+  checkAutoProfiler(c.autoProfiler, c.capture.maxSeconds, problems);
   if (!LEVELS.includes(c.log.level)) problems.push(`log.level: want one of ${LEVELS.join(', ')}`);
 }
 
