@@ -9,7 +9,7 @@
  * 'base' the result is a plain subtraction (e.g. for delta heap profiles).
  */
 import { GopprofError } from '../errors.ts';
-import { commonValueType, scale } from '../report/measurement.ts';
+import { commonValueType, scale } from '../measurement/index.ts';
 import { BASE_LABEL } from './base-label.ts';
 import { checkCompatible, mergeProfiles } from './merge-profiles.ts';
 import type { LabelSet, Profile, ValueType } from './profile.ts';

@@ -7,7 +7,7 @@ import type { Profile } from '../pprof/index.ts';
 import { dotColor } from './dot-color.ts';
 import { escapeForDot, multilinePrintableName } from './dot-label.ts';
 import { reportLabels } from './legend.ts';
-import { percentage } from './measurement.ts';
+import { percentage } from '../measurement/index.ts';
 import { nodelets } from './nodelets.ts';
 import { prepareReport } from './prepare-report.ts';
 import { type ReportGraph, reportGraph } from './report-graph.ts';

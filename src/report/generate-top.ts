@@ -5,7 +5,7 @@
 import { divValue } from '../graph/index.ts';
 import type { Profile } from '../pprof/index.ts';
 import { reportLabels } from './legend.ts';
-import { percentage } from './measurement.ts';
+import { percentage } from '../measurement/index.ts';
 import { prepareReport } from './prepare-report.ts';
 import { type ReportGraph, reportGraph } from './report-graph.ts';
 import { type ReportOptions, resolveReportOptions } from './report-options.ts';

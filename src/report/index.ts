@@ -13,5 +13,3 @@ export { dotColor } from './dot-color.ts';
 export { escapeForDot, multilinePrintableName } from './dot-label.ts';
 export { collapsedTags, nodelets, sortTags } from './nodelets.ts';
 export { checkTimeZone, formatProfileTime } from './go-time.ts';
-export * from './measurement.ts';
-export { type FloatFormat, formatFloat, type GoArg, sprintf } from './format-go.ts';

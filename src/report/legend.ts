@@ -4,7 +4,7 @@
  */
 import { divValue } from '../graph/index.ts';
 import { formatProfileTime } from './go-time.ts';
-import { label, percentage, scale } from './measurement.ts';
+import { label, percentage, scale } from '../measurement/index.ts';
 import type { ReportGraph } from './report-graph.ts';
 
 /** The profile's own lines: File, Build ID, comments, Type, Time, Duration. */

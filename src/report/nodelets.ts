@@ -8,7 +8,7 @@
  */
 import { divValue, MAX_NODELETS, type GraphNode, type Tag } from '../graph/index.ts';
 import { compareGoStrings } from '../graph/index.ts';
-import { label, scale } from './measurement.ts';
+import { label, scale } from '../measurement/index.ts';
 
 /** The DOT lines of a node's nodelets ('' when it has none). */
 export function nodelets(node: GraphNode, nodeId: number, formatValue: (v: number) => string): string {

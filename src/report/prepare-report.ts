@@ -24,7 +24,7 @@ import {
   showFrom,
   unsourceMappings,
 } from '../pprof/index.ts';
-import { scaledLabel } from './measurement.ts';
+import { scaledLabel } from '../measurement/index.ts';
 import type { ReportOptions } from './report-options.ts';
 
 /** A profile ready for graph building, and what the report header needs. */

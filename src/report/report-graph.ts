@@ -3,7 +3,7 @@
  * chosen for it, and the value formatter every printed number goes through.
  */
 import { type BuiltGraph, buildTrimmedGraph, divValue, type TrimmedGraph } from '../graph/index.ts';
-import { scale, scaledLabel } from './measurement.ts';
+import { scale, scaledLabel } from '../measurement/index.ts';
 import type { PreparedReport } from './prepare-report.ts';
 
 /** Everything a DOT or text report prints from. */

@@ -4,7 +4,7 @@
  */
 import type { Profile } from '../pprof/index.ts';
 import { type TopItem, topItems } from './generate-top.ts';
-import { percentage } from './measurement.ts';
+import { percentage } from '../measurement/index.ts';
 import { prepareReport } from './prepare-report.ts';
 import { reportGraph } from './report-graph.ts';
 import { type ReportOptions, resolveReportOptions } from './report-options.ts';
