@@ -4,7 +4,7 @@
 # toolchain (pprof a41b82acbcb1). That package is internal, so main.go is
 # built inside a temporary copy of the vendored module.
 #
-#   sh src/report/testdata/gen-measurement/run.sh
+#   sh src/measurement/testdata/gen-measurement/run.sh
 set -eu
 here=$(cd "$(dirname "$0")" && pwd)
 vendored="$(go env GOROOT)/src/cmd/vendor/github.com/google/pprof"

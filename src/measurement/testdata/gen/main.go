@@ -1,12 +1,12 @@
 // Command gen writes the reference outputs of Go's strconv.FormatFloat and
-// fmt.Sprintf that src/report/format-go.test.ts compares against.
+// fmt.Sprintf that src/measurement/format-go.test.ts compares against.
 //
 // Run from the repository root with Go 1.19 (the toolchain whose pprof we
 // reproduce):
 //
-//	go run ./src/report/testdata/gen/main.go
+//	go run ./src/measurement/testdata/gen/main.go
 //
-// It writes src/report/testdata/format-float-edge.tsv (hand-picked edge
+// It writes src/measurement/testdata/format-float-edge.tsv (hand-picked edge
 // values), format-float-random.tsv (seeded random doubles) and sprintf.json.
 // Values are identified by their float64 bits (hex), so nothing is lost in
 // transit. The outputs are committed; rerun only on purpose.
