@@ -16,6 +16,7 @@ import { GopprofError } from '../errors.ts';
 import { file_grpc_health_v1_health } from '../gen/grpc/health/v1/health_pb.js';
 import { file_gopprof_v1_profiler, ProfilerService } from '../gen/gopprof/v1/profiler_pb.js';
 import type { Logger, MetricsRegistry } from '../telemetry/index.ts';
+import type { AutoProfilerStatusProvider } from './auto-profiler-status.ts';
 import { bindService } from './bind-service.ts';
 import { profilerHandlers } from './profiler-handlers.ts';
 import { reflectionService } from './reflection-service.ts';
@@ -29,6 +30,8 @@ export interface GrpcServerOptions {
   /** Registers gopprof_grpc_calls_total and gopprof_grpc_call_duration_seconds when given. */
   readonly metrics?: MetricsRegistry;
   readonly limits?: Partial<ServerLimits>;
+  /** Answers GetAutoProfilerStatus; without it the answer is `enabled: false`. */
+  readonly autoProfiler?: AutoProfilerStatusProvider;
 }
 
 /** A gRPC server that can be started once and stopped (idempotently). */
@@ -72,7 +75,7 @@ export function createGrpcServer(options: GrpcServerOptions): GrpcServer {
 
   server.addService(
     serviceDefinition(ProfilerService),
-    bindService(ProfilerService, profilerHandlers(options.captureService, limits), {
+    bindService(ProfilerService, profilerHandlers(options.captureService, limits, options.autoProfiler), {
       log,
       stopSignal: stopController.signal,
       track(done) {

@@ -6,6 +6,7 @@
  */
 import type { CaptureService } from '../capture/capture.ts';
 import type { ProfilerService } from '../gen/gopprof/v1/profiler_pb.js';
+import { type AutoProfilerStatusProvider, autoProfilerStatusToProto } from './auto-profiler-status.ts';
 import type { ServiceHandlersOf } from './bind-service.ts';
 import {
   captureFilterFromProto,
@@ -18,8 +19,12 @@ import { resolveTargetId, selectTargets } from './select-targets.ts';
 import type { ServerLimits } from './server-limits.ts';
 import { captureToProto, targetStatusToProto } from './to-proto.ts';
 
-/** Handlers for every ProfilerService method, backed by `captures`. */
-export function profilerHandlers(captures: CaptureService, limits: ServerLimits): ServiceHandlersOf<typeof ProfilerService> {
+/** Handlers for every ProfilerService method, backed by `captures` (and `autoProfiler`, when the service runs one). */
+export function profilerHandlers(
+  captures: CaptureService,
+  limits: ServerLimits,
+  autoProfiler?: AutoProfilerStatusProvider,
+): ServiceHandlersOf<typeof ProfilerService> {
   const knownTargets = () => captures.targets().map((s) => s.target);
   return {
     async profilePod(request, { signal }) {
@@ -57,6 +62,10 @@ export function profilerHandlers(captures: CaptureService, limits: ServerLimits)
         .sort((a, b) => (a.target.id < b.target.id ? -1 : a.target.id > b.target.id ? 1 : 0))
         .map(targetStatusToProto);
       return { targets };
+    },
+
+    async getAutoProfilerStatus() {
+      return autoProfilerStatusToProto(autoProfiler?.status());
     },
   };
 }

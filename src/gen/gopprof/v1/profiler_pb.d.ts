@@ -15,7 +15,8 @@ import type { GenFile, GenMessage, GenService } from "@bufbuild/protobuf/codegen
 import type { Message } from "@bufbuild/protobuf";
 import type { GroupSelector, TargetRef, TargetStatus } from "./target_pb.js";
 import type { Capture, EngineOptions, ProfileType, Trigger } from "./capture_pb.js";
-import type { Timestamp } from "@bufbuild/protobuf/wkt";
+import type { Duration, Timestamp } from "@bufbuild/protobuf/wkt";
+import type { AutoProfilerError, AutoProfilerEvaluation, AutoProfilerRule, HotPod, PodCooldown, SkippedPod, WorkloadEpisode } from "./auto_profiler_pb.js";
 
 /**
  * Describes the file gopprof/v1/profiler.proto.
@@ -336,6 +337,149 @@ export declare type ListTargetsResponse = Message<"gopprof.v1.ListTargetsRespons
 export declare const ListTargetsResponseSchema: GenMessage<ListTargetsResponse>;
 
 /**
+ * Asks for the auto-profiler's state.
+ *
+ * @generated from message gopprof.v1.GetAutoProfilerStatusRequest
+ */
+export declare type GetAutoProfilerStatusRequest = Message<"gopprof.v1.GetAutoProfilerStatusRequest"> & {
+};
+
+/**
+ * Describes the message gopprof.v1.GetAutoProfilerStatusRequest.
+ * Use `create(GetAutoProfilerStatusRequestSchema)` to create a new message.
+ */
+export declare const GetAutoProfilerStatusRequestSchema: GenMessage<GetAutoProfilerStatusRequest>;
+
+/**
+ * The auto-profiler's state. Hot pods and skipped pods are those of the
+ * latest successful evaluation; cooldowns and episodes are current.
+ *
+ * @generated from message gopprof.v1.GetAutoProfilerStatusResponse
+ */
+export declare type GetAutoProfilerStatusResponse = Message<"gopprof.v1.GetAutoProfilerStatusResponse"> & {
+  /**
+   * False when the service runs no auto-profiler; every other field is then
+   * empty.
+   *
+   * @generated from field: bool enabled = 1;
+   */
+  enabled: boolean;
+
+  /**
+   * True while its loop runs (false once the service is stopping).
+   *
+   * @generated from field: bool running = 2;
+   */
+  running: boolean;
+
+  /**
+   * The metrics source, e.g. `influxql http://influxdb:8086 db=k8s`; never
+   * contains credentials.
+   *
+   * @generated from field: string source = 3;
+   */
+  source: string;
+
+  /**
+   * Length of one usage window.
+   *
+   * @generated from field: google.protobuf.Duration window = 4;
+   */
+  window?: Duration | undefined;
+
+  /**
+   * Consecutive hot windows that fire a rule.
+   *
+   * @generated from field: uint32 windows = 5;
+   */
+  windows: number;
+
+  /**
+   * The rules.
+   *
+   * @generated from field: repeated gopprof.v1.AutoProfilerRule rules = 6;
+   */
+  rules: AutoProfilerRule[];
+
+  /**
+   * Evaluations since start, successful or not.
+   *
+   * @generated from field: uint64 evaluations = 7;
+   */
+  evaluations: bigint;
+
+  /**
+   * The latest evaluation, successful or not; unset before the first.
+   *
+   * @generated from field: gopprof.v1.AutoProfilerEvaluation last_evaluation = 8;
+   */
+  lastEvaluation?: AutoProfilerEvaluation | undefined;
+
+  /**
+   * When the latest successful evaluation ran; unset if none has.
+   *
+   * @generated from field: google.protobuf.Timestamp last_success_time = 9;
+   */
+  lastSuccessTime?: Timestamp | undefined;
+
+  /**
+   * The latest metrics-source error, kept after the source recovers (compare
+   * its time with last_success_time); unset if it never failed.
+   *
+   * @generated from field: gopprof.v1.AutoProfilerError last_error = 10;
+   */
+  lastError?: AutoProfilerError | undefined;
+
+  /**
+   * Evaluations failed in a row; 0 when the latest one succeeded.
+   *
+   * @generated from field: uint32 consecutive_failures = 11;
+   */
+  consecutiveFailures: number;
+
+  /**
+   * Pods in the latest successful evaluation that are targets.
+   *
+   * @generated from field: uint32 pods_evaluated = 12;
+   */
+  podsEvaluated: number;
+
+  /**
+   * Pods at or above a threshold in the latest window, hottest first.
+   *
+   * @generated from field: repeated gopprof.v1.HotPod hot_pods = 13;
+   */
+  hotPods: HotPod[];
+
+  /**
+   * Active cooldowns, soonest ending first.
+   *
+   * @generated from field: repeated gopprof.v1.PodCooldown cooldowns = 14;
+   */
+  cooldowns: PodCooldown[];
+
+  /**
+   * Targets the rules could not judge, with the reason.
+   *
+   * @generated from field: repeated gopprof.v1.SkippedPod skipped_pods = 15;
+   */
+  skippedPods: SkippedPod[];
+
+  /**
+   * Workloads in an episode, with their caps.
+   *
+   * @generated from field: repeated gopprof.v1.WorkloadEpisode episodes = 16;
+   */
+  episodes: WorkloadEpisode[];
+};
+
+/**
+ * Describes the message gopprof.v1.GetAutoProfilerStatusResponse.
+ * Use `create(GetAutoProfilerStatusResponseSchema)` to create a new message.
+ */
+export declare const GetAutoProfilerStatusResponseSchema: GenMessage<GetAutoProfilerStatusResponse>;
+
+/**
  * Profiles Go programs that the service knows as targets.
  *
  * @generated from service gopprof.v1.ProfilerService
@@ -396,6 +540,18 @@ export declare const ProfilerService: GenService<{
     methodKind: "unary";
     input: typeof ListTargetsRequestSchema;
     output: typeof ListTargetsResponseSchema;
+  },
+  /**
+   * Returns the auto-profiler's state: its last evaluation, metrics-source
+   * errors, hot pods, cooldowns, skipped pods and per-workload caps. A service
+   * without an auto-profiler answers with `enabled` false.
+   *
+   * @generated from rpc gopprof.v1.ProfilerService.GetAutoProfilerStatus
+   */
+  getAutoProfilerStatus: {
+    methodKind: "unary";
+    input: typeof GetAutoProfilerStatusRequestSchema;
+    output: typeof GetAutoProfilerStatusResponseSchema;
   },
 }>;
 
