@@ -17,3 +17,14 @@ export { buildInfluxQlQuery, type InfluxQlAggregation, type InfluxQlQuery } from
 export { createInfluxQlSource, INFLUXQL_DEFAULTS, type InfluxQlSourceOptions } from './create-influxql-source.ts';
 export { buildFluxQuery, type FluxQuery, fluxString } from './build-flux-query.ts';
 export { createFluxSource, FLUX_DEFAULTS, type FluxSourceOptions } from './create-flux-source.ts';
+export {
+  buildPromQlQuery,
+  DEFAULT_PROMETHEUS_SCHEMA,
+  type PrometheusLabelNames,
+  type PrometheusMetricNames,
+  type PrometheusSchema,
+  type PrometheusSchemaOptions,
+  type PromQlQuery,
+  resolvePrometheusSchema,
+} from './build-promql-query.ts';
+export { createPrometheusSource, PROMETHEUS_DEFAULTS, type PrometheusSourceOptions } from './create-prometheus-source.ts';
