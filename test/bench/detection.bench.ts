@@ -17,9 +17,13 @@
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import { fileURLToPath } from 'node:url';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import {
   buildInfluxQlQuery,
+  createFluxSource,
   createInfluxQlSource,
+  createPrometheusSource,
   type PodUsage,
   resolveInfluxSchema,
   type UsageQuery,
@@ -123,6 +127,74 @@ function median(values: readonly number[]): number {
 const ms = (v: number): string => `${v.toFixed(1)} ms`;
 const mb = (v: number): string => `${(v / 1048576).toFixed(1)} MB`;
 
+/**
+ * The same 10,000-pod evaluation as Flux (annotated CSV) and Prometheus
+ * (query_range JSON) answers, built here and served from loopback: measures
+ * the client side (request, parse, accumulate), not the backends' query time,
+ * since neither InfluxDB 2.x nor a 10,000-pod Prometheus can run here.
+ */
+async function parseOnly(pods: number, runs: number, query: UsageQuery): Promise<void> {
+  const W = 60_000;
+  const start = query.end - 3 * W;
+  const iso = (t: number): string => new Date(t).toISOString().replace('.000Z', 'Z');
+  const csv: string[] = [
+    '#datatype,string,long,dateTime:RFC3339,dateTime:RFC3339,dateTime:RFC3339,double,string,string,string,string,string',
+    '#group,false,false,true,true,false,false,true,true,true,true,true',
+    '#default,_result,,,,,,,,,,',
+    ',result,table,_start,_stop,_time,_value,_field,_measurement,namespace_name,pod_name,type',
+  ];
+  const matrix: unknown[] = [];
+  const series = [
+    ['cpu/usage_rate', 'cpuUsage', 500],
+    ['cpu/limit', 'cpuLimit', 1000],
+    ['memory/working_set', 'memoryUsage', 104857600],
+    ['memory/limit', 'memoryLimit', 536870912],
+  ] as const;
+  let table = 0;
+  for (const [measurement, name, value] of series) {
+    for (let i = 0; i < pods; i++) {
+      const ns = `ns-${i % 100}`;
+      const values: [number, string][] = [];
+      for (let w = 0; w < 3; w++) {
+        csv.push(`,,${table},${iso(start)},${iso(query.end)},${iso(start + w * W)},${value + w},value,${measurement},${ns},pod-${i},pod`);
+        values.push([(start + (w + 1) * W) / 1000, String(value + w)]);
+      }
+      table++;
+      matrix.push({ metric: { namespace: ns, pod: `pod-${i}`, gopprof_series: name }, values });
+    }
+  }
+  const csvBody = Buffer.from(`${csv.join('\r\n')}\r\n\r\n`);
+  const jsonBody = Buffer.from(JSON.stringify({ status: 'success', data: { resultType: 'matrix', result: matrix } }));
+  const server = createServer((req, res) => {
+    req.resume();
+    req.on('end', () => {
+      const flux = req.url?.startsWith('/api/v2/query');
+      res.writeHead(200, { 'content-type': flux ? 'text/csv; charset=utf-8' : 'application/json' });
+      res.end(flux ? csvBody : jsonBody);
+    });
+  });
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  try {
+    const sources: [string, UsageSource, number][] = [
+      ['flux (annotated CSV through @influxdata/influxdb-client)', createFluxSource({ url, org: 'bench', token: 't', timeoutMs: 60_000 }), csvBody.length],
+      ['prometheus (query_range JSON)', createPrometheusSource({ url, timeoutMs: 60_000 }), jsonBody.length],
+    ];
+    for (const [label, source, bytes] of sources) {
+      const times: number[] = [];
+      for (let r = 0; r < runs; r++) {
+        const t0 = performance.now();
+        const usage = await source.query(query);
+        times.push(performance.now() - t0);
+        if (usage.length !== pods || usage[0].windows[2].memoryLimit === undefined) throw new Error(`${label}: wrong answer`);
+      }
+      console.log(`${label}, client side only, ${mb(bytes)} answer from loopback: median ${ms(median(times))}`);
+    }
+  } finally {
+    await new Promise<void>((r) => server.close(() => r()));
+  }
+}
+
 /** Runs the benchmark and prints its numbers. */
 export async function main(options: Partial<DetectionBenchOptions> = {}): Promise<void> {
   const pods = options.pods ?? Number(process.env.GOPPROF_DETECTION_PODS ?? 10_000);
@@ -188,6 +260,7 @@ export async function main(options: Partial<DetectionBenchOptions> = {}): Promis
       }
       console.log(`  of which influxd answering (request + body, no parsing): median ${ms(median(serverTimes))}`);
     }
+    await parseOnly(pods, runs, fixture.query);
     console.log(`rss ${mb(process.memoryUsage().rss)}`);
   } finally {
     await fixture.stop();
