@@ -10,11 +10,20 @@ import { type Config, loadConfig } from './config/index.ts';
 import { GopprofError } from './errors.ts';
 import { fetchProfile } from './fetch/index.ts';
 import { createHttpServer } from './http/index.ts';
+import { createFluxSource, createInfluxQlSource, type UsageSource } from './metrics/index.ts';
+import { createNotifier, type Notifier } from './notify/index.ts';
 import { createRenderer } from './render/index.ts';
 import { createGrpcServer } from './server/index.ts';
 import { createLocalStore, createS3Store, createSpoolingStore, type ObjectStore } from './storage/index.ts';
-import { combineRegistries, createKubernetesTargetRegistry, createStaticTargetRegistry, loadKubeConfig } from './targets/index.ts';
+import {
+  combineRegistries,
+  createKubernetesTargetRegistry,
+  createStaticTargetRegistry,
+  isProfileType,
+  loadKubeConfig,
+} from './targets/index.ts';
 import { createLogger, type Logger, MetricsRegistry } from './telemetry/index.ts';
+import { type AutoProfiler, createAutoProfiler, DEFAULT_RULES, type TriggerRule } from './trigger/index.ts';
 
 /** A running service and how to stop it. */
 export interface RunningService {
@@ -49,6 +58,43 @@ function storeFor(config: Config, root: string, publicBaseUrl: string, log: Logg
   return { store: spooling as ObjectStore, stop: () => spooling.stop() };
 }
 
+/** The metrics source the auto-profiler reads pod usage from. */
+function usageSourceFor(source: Config['autoProfiler']['source']): UsageSource {
+  const schema = { database: source.database, retentionPolicy: source.retentionPolicy };
+  const timeoutMs = source.timeoutSeconds * 1000;
+  const auth = {
+    ...(source.username ? { username: source.username, password: source.password } : {}),
+    ...(source.token ? { token: source.token } : {}),
+  };
+  switch (source.kind) {
+    case 'influxql':
+      return createInfluxQlSource({ url: source.url, ...auth, schema, timeoutMs });
+    case 'flux':
+      return createFluxSource({
+        url: source.url,
+        org: source.org,
+        ...(source.token ? { token: source.token } : {}),
+        ...(source.bucket ? { bucket: source.bucket } : {}),
+        schema,
+        timeoutMs,
+      });
+    default:
+      throw new GopprofError('CONFIG_INVALID', `autoProfiler.source.kind: ${source.kind} is not available in this build`);
+  }
+}
+
+/** The configured rules: the default cpu and memory rules with the configured thresholds and profiles. */
+function triggerRules(a: Config['autoProfiler']): TriggerRule[] {
+  return DEFAULT_RULES.filter((r) => a[r.resource].enabled).map((r) => {
+    const c = a[r.resource];
+    return {
+      ...r,
+      threshold: c.threshold,
+      profiles: c.profiles.filter(isProfileType).map((type) => ({ type, seconds: type === 'cpu' ? c.cpuSeconds : 0 })),
+    };
+  });
+}
+
 /** Starts the service from a loaded configuration. */
 export async function startService(config: Config, logger?: Logger): Promise<RunningService> {
   const log = logger ?? createLogger(config.log.level);
@@ -65,6 +111,8 @@ export async function startService(config: Config, logger?: Logger): Promise<Run
       })
     : undefined;
   const staticTargets = createStaticTargetRegistry(config.targets.static);
+  // A bad metrics source fails the start before anything listens, like a bad kubeconfig.
+  const usageSource = config.autoProfiler.enabled ? usageSourceFor(config.autoProfiler.source) : undefined;
   let ready: (signal: AbortSignal) => Promise<void> = async () => {
     throw new GopprofError('INTERNAL', 'starting');
   };
@@ -83,8 +131,9 @@ export async function startService(config: Config, logger?: Logger): Promise<Run
     poolSize: config.capture.renderWorkers,
     timeoutMs: config.capture.renderTimeoutSeconds * 1000,
   });
+  const targets = kubernetes ? combineRegistries([staticTargets, kubernetes]) : staticTargets;
   const captureService = createCaptureService({
-    targets: kubernetes ? combineRegistries([staticTargets, kubernetes]) : staticTargets,
+    targets,
     fetch: fetchProfile,
     analyze: createAnalyzer(config.capture.maxDecompressedBytes),
     render: (dot, signal) => renderer.render(dot, signal),
@@ -101,8 +150,36 @@ export async function startService(config: Config, logger?: Logger): Promise<Run
     metrics,
     logger: log,
   });
+  // Owners hear about automatic captures; a receiver that is down never holds a capture up.
+  const notifier: Notifier | undefined =
+    config.notify.receivers.length > 0 ? createNotifier({ config: config.notify, logger: log, metrics }) : undefined;
+  const ap = config.autoProfiler;
+  const autoProfiler: AutoProfiler | undefined = usageSource
+    ? createAutoProfiler({
+        source: usageSource,
+        captureService,
+        targets,
+        config: {
+          rules: triggerRules(ap),
+          windowSeconds: ap.windowSeconds,
+          windows: ap.windows,
+          useRequestWhenNoLimit: ap.useRequestWhenNoLimit,
+          cooldownSeconds: ap.cooldownSeconds,
+          maxPodsPerWorkload: ap.maxPodsPerWorkload,
+          episodeMaxSeconds: ap.episodeMaxSeconds,
+          // Only discovered pods can be profiled: by default, ask for those namespaces alone.
+          namespaces: ap.namespaces.length > 0 ? ap.namespaces : config.kubernetes.namespaces,
+          lateDataSeconds: ap.lateDataSeconds,
+          stopTimeoutSeconds: ap.stopTimeoutSeconds,
+        },
+        logger: log,
+        metrics,
+        ...(notifier ? { notify: (capture, target) => void notifier.notify(capture, target) } : {}),
+      })
+    : undefined;
   const grpc = createGrpcServer({
     captureService,
+    ...(autoProfiler ? { autoProfiler } : {}),
     logger: log,
     metrics,
     limits: {
@@ -119,6 +196,9 @@ export async function startService(config: Config, logger?: Logger): Promise<Run
     ?.start(AbortSignal.timeout(15_000))
     .catch((err: unknown) => log.warn({ err }, 'no pod list from the Kubernetes API yet; starting anyway'));
   const grpcPort = await grpc.start(config.grpc.host, config.grpc.port);
+  notifier?.start();
+  // After discovery's first list, so the first evaluation already knows the pods.
+  autoProfiler?.start();
   ready = (signal) => storage.store.check(signal);
   log.info({ grpcPort, httpPort, store: storage.store.describe(), targets: config.targets.static.length }, 'gopprof started');
   let stopping: Promise<void> | undefined;
@@ -132,7 +212,10 @@ export async function startService(config: Config, logger?: Logger): Promise<Run
         ready = async () => {
           throw new GopprofError('INTERNAL', 'stopping');
         };
+        // No new automatic captures; running ones finish (bounded) while the store is still up.
+        await autoProfiler?.stop();
         await grpc.stop();
+        await notifier?.stop();
         await kubernetes?.stop();
         await http.stop();
         await renderer.stop();

@@ -7,8 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { isGopprofError } from '../errors.ts';
-import { configEnvNames } from './load-config.ts';
-import { loadConfig } from './load-config.ts';
+import { configEnvNames, loadConfig } from './load-config.ts';
 
 async function file(text: string): Promise<string> {
   const dir = await mkdtemp(join(tmpdir(), 'gopprof-config-ap-'));
