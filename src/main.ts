@@ -10,7 +10,7 @@ import { type Config, loadConfig } from './config/index.ts';
 import { GopprofError } from './errors.ts';
 import { fetchProfile } from './fetch/index.ts';
 import { createHttpServer } from './http/index.ts';
-import { createFluxSource, createInfluxQlSource, type UsageSource } from './metrics/index.ts';
+import { createFluxSource, createInfluxQlSource, createPrometheusSource, type UsageSource } from './metrics/index.ts';
 import { createNotifier, type Notifier } from './notify/index.ts';
 import { createRenderer } from './render/index.ts';
 import { createGrpcServer } from './server/index.ts';
@@ -78,8 +78,10 @@ function usageSourceFor(source: Config['autoProfiler']['source']): UsageSource {
         schema,
         timeoutMs,
       });
+    case 'prometheus':
+      return createPrometheusSource({ url: source.url, ...auth, timeoutMs });
     default:
-      throw new GopprofError('CONFIG_INVALID', `autoProfiler.source.kind: ${source.kind} is not available in this build`);
+      throw new GopprofError('CONFIG_INVALID', `autoProfiler.source.kind: unknown kind ${String(source.kind)}`);
   }
 }
 

@@ -447,3 +447,52 @@ describe('the auto-profiler over a real InfluxDB, real Go targets and the real c
     ]);
   });
 });
+
+test('each configured source kind is wired; a source that cannot be reached is shown in the status, not fatal', async (t) => {
+  const dir = await mkdtemp(join(tmpdir(), 'gopprof-autoprofiler-kinds-'));
+  t.after(() => rm(dir, { recursive: true, force: true }));
+  for (const [kind, described] of [
+    ['influxql', /^influxql http:\/\/127\.0\.0\.1:1 db=k8s rp=default$/],
+    ['flux', /^flux http:\/\/127\.0\.0\.1:1/],
+    ['prometheus', /^prometheus http:\/\/127\.0\.0\.1:1$/],
+  ] as const) {
+    const config = await loadConfig({
+      file: '',
+      env: {
+        GOPPROF_GRPC_HOST: '127.0.0.1',
+        GOPPROF_GRPC_PORT: '0',
+        GOPPROF_HTTP_HOST: '127.0.0.1',
+        GOPPROF_HTTP_PORT: '0',
+        GOPPROF_STORAGE_LOCAL_DIR: join(dir, kind),
+        GOPPROF_AUTO_PROFILER_ENABLED: 'true',
+        GOPPROF_AUTO_PROFILER_SOURCE_KIND: kind,
+        // Port 1 on loopback: nothing listens there.
+        GOPPROF_AUTO_PROFILER_SOURCE_URL: 'http://user:hunter2@127.0.0.1:1',
+        GOPPROF_AUTO_PROFILER_SOURCE_ORG: 'acme',
+        GOPPROF_AUTO_PROFILER_SOURCE_TIMEOUT_SECONDS: '2',
+      },
+    });
+    const running = await startService(config, logger);
+    const Ctor = makeGenericClientConstructor(serviceDefinition(ProfilerService), 'ProfilerService');
+    const client: Client = new Ctor(`127.0.0.1:${running.grpcPort}`, credentials.createInsecure());
+    try {
+      const status = await eventually(`${kind}: the first evaluation failed and says so`, async () => {
+        const s = await new Promise<GetAutoProfilerStatusResponse>((resolve, reject) => {
+          const fn = (client as unknown as Record<string, (r: unknown, m: Metadata, cb: (e: ServiceError | null, r?: unknown) => void) => void>)
+            .getAutoProfilerStatus;
+          fn.call(client, create(GetAutoProfilerStatusRequestSchema, {}), new Metadata(), (err, res) =>
+            err ? reject(err) : resolve(res as GetAutoProfilerStatusResponse),
+          );
+        });
+        return s.consecutiveFailures > 0 && s;
+      });
+      assert.match(status.source, described);
+      assert.equal(status.running, true);
+      assert.equal(status.lastError?.code, 'METRICS_UNAVAILABLE');
+      assert.doesNotMatch(`${status.source} ${status.lastError?.message}`, /hunter2/);
+    } finally {
+      client.close();
+      await running.stop();
+    }
+  }
+});

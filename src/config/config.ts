@@ -48,7 +48,7 @@ export interface AutoProfilerRuleConfig {
 
 /** Where the auto-profiler reads pod usage. Passwords and tokens are credentials: only this config holds them. */
 export interface AutoProfilerSourceConfig {
-  /** influxql: InfluxDB 1.x–3.x over InfluxQL; flux: InfluxDB 2.x (or 1.8+ with Flux). */
+  /** influxql: InfluxDB 1.x–3.x over InfluxQL; flux: InfluxDB 2.x (or 1.8+ with Flux); prometheus: cAdvisor + kube-state-metrics. */
   readonly kind: 'influxql' | 'flux' | 'prometheus';
   /** Base URL of the metrics server, e.g. http://influxdb.monitoring:8086. */
   readonly url: string;
