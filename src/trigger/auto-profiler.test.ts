@@ -18,14 +18,15 @@ const MIN = 60_000;
 const T0 = Date.UTC(2026, 10, 25, 10, 0, 0);
 const config: AutoProfilerConfig = { ...DEFAULT_TRIGGER_POLICY, namespaces: [], lateDataSeconds: 10, stopTimeoutSeconds: 5 };
 
-function manualClock(start: number) {
+/** `earlyMs`: timers fire that much before they are due, as a coarse real timer may. */
+function manualClock(start: number, earlyMs = 0) {
   let now = start;
   let next = 0;
   const timers = new Map<number, { at: number; fn: () => void }>();
   const clock: AutoProfilerClock & { advance(ms: number): void; delays(): number[] } = {
     now: () => now,
     setTimeout(fn, ms) {
-      timers.set(++next, { at: now + ms, fn });
+      timers.set(++next, { at: now + ms - earlyMs, fn });
       return next;
     },
     clearTimeout: (h) => void timers.delete(h as number),
@@ -115,8 +116,8 @@ function captureService(targets: Target[], outcome: (r: CaptureRequest, signal?:
   return svc;
 }
 
-function setup(usage: (q: UsageQuery) => PodUsage[] | Error, targets: Target[], outcome?: Parameters<typeof captureService>[1]) {
-  const clock = manualClock(T0 + 10_000);
+function setup(usage: (q: UsageQuery) => PodUsage[] | Error, targets: Target[], outcome?: Parameters<typeof captureService>[1], earlyMs = 0) {
+  const clock = manualClock(T0 + 10_000, earlyMs);
   const src = source(usage);
   const svc = captureService(targets, outcome);
   const metrics = new MetricsRegistry();
@@ -188,6 +189,20 @@ test('the loop evaluates at start, then once per window just after it closes plu
   assert.deepEqual(clock.delays(), [], 'no timer left');
   assert.equal(ap.status().running, false);
   await assert.rejects(ap.evaluateNow(), /stopped/);
+});
+
+test('a timer that fires early does not evaluate the same window twice', async () => {
+  const { ap, clock, src } = setup(() => [], [podTarget('a')], undefined, 20_000);
+  ap.start();
+  clock.advance(0);
+  await settle();
+  clock.advance(40_000);
+  await settle();
+  assert.equal(src.queries.length, 1, 'fired 20 s early: the window has not closed yet');
+  clock.advance(20_000);
+  await settle();
+  assert.deepEqual(src.queries.map((q) => new Date(q.end).toISOString()), ['2026-11-25T10:00:00.000Z', '2026-11-25T10:01:00.000Z']);
+  await ap.stop();
 });
 
 test('a metrics source that fails is reported and the loop goes on; it recovers when the source does', async () => {

@@ -106,6 +106,7 @@ export function createAutoProfiler(options: AutoProfilerOptions): AutoProfiler {
   const inFlight = new Set<Promise<unknown>>();
   let chain: Promise<unknown> = Promise.resolve();
   let timer: unknown;
+  let lastLoopWindowEnd = Number.NEGATIVE_INFINITY;
   let started = false;
   let stopping: Promise<void> | undefined;
 
@@ -224,7 +225,7 @@ export function createAutoProfiler(options: AutoProfilerOptions): AutoProfiler {
       lastEvaluation: { at: new Date(at).toISOString(), durationMs, windowEnd: new Date(windowEnd).toISOString(), ok: true },
       lastSuccessAt: new Date(at).toISOString(),
       consecutiveFailures: 0,
-      podsEvaluated: usage.length,
+      podsEvaluated: result.podsEvaluated,
     };
     updateNotes(result);
     recordMetrics(result);
@@ -261,6 +262,13 @@ export function createAutoProfiler(options: AutoProfilerOptions): AutoProfiler {
   function schedule(ms: number): void {
     timer = clock.setTimeout(() => {
       timer = undefined;
+      // A timer that fires a little early must not evaluate the same window twice.
+      const windowEnd = latestWindowEnd(clock.now(), windowMs, lateMs);
+      if (windowEnd <= lastLoopWindowEnd) {
+        schedule(delayUntilNextWindow(clock.now(), windowMs, lateMs));
+        return;
+      }
+      lastLoopWindowEnd = windowEnd;
       serialized(stopController.signal, false)
         .catch((err: unknown) => {
           if (!stopController.signal.aborted) log.error({ err }, 'auto-profiler evaluation failed');

@@ -134,6 +134,7 @@ test('a limit reported in only one window applies to the others; targets without
     ['a', 'no memory data'],
     ['silent', 'no usage data'],
   ]);
+  assert.equal(r.podsEvaluated, 1);
 });
 
 test('pods that are not targets are ignored', () => {

@@ -84,6 +84,8 @@ export interface EvaluationResult {
   readonly skipped: readonly SkippedPod[];
   /** Window start times (ms), oldest first: the grid every ratio is on. */
   readonly windowStarts: readonly number[];
+  /** Targets the source had usage for. */
+  readonly podsEvaluated: number;
   readonly state: TriggerState;
 }
 
@@ -216,5 +218,5 @@ export function evaluateRules(policy: TriggerPolicy, state: TriggerState, input:
       byName(a.target.namespace, b.target.namespace) ||
       byName(a.target.pod, b.target.pod),
   );
-  return { decisions, findings: out, skipped, windowStarts, state: { cooldowns, episodes } };
+  return { decisions, findings: out, skipped, windowStarts, podsEvaluated: seen.size, state: { cooldowns, episodes } };
 }
