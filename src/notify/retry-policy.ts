@@ -28,6 +28,8 @@ export function parseRetryAfter(value: string | null | undefined, nowMs: number)
   const text = value.trim();
   if (/^\d+$/.test(text)) return Number(text) * 1000;
   if (/^\d+\.\d+$/.test(text)) return Math.round(Number(text) * 1000);
+  // An HTTP date names its weekday and month; Date.parse alone would take '-5' as a year.
+  if (!/^[A-Za-z]{3}, /.test(text)) return undefined;
   const at = Date.parse(text);
   return Number.isFinite(at) ? Math.max(0, at - nowMs) : undefined;
 }
