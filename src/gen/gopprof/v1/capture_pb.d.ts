@@ -109,7 +109,7 @@ export declare type AutoTrigger = Message<"gopprof.v1.AutoTrigger"> & {
   rule: string;
 
   /**
-   * The metric the rule watches, e.g. `cpu/usage_rate`.
+   * The ratio the rule watches, e.g. `cpu_usage/cpu_limit` or `memory_usage/memory_limit`.
    *
    * @generated from field: string metric = 2;
    */
