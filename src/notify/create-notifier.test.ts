@@ -4,6 +4,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import type { Capture } from '../capture/index.ts';
+import { loadConfig } from '../config/index.ts';
 import { isGopprofError } from '../errors.ts';
 import { createLogger } from '../telemetry/index.ts';
 import { createNotifier } from './create-notifier.ts';
@@ -137,4 +138,20 @@ test('notify() never throws, even for a malformed record; idle() honours its sig
   const waiting = n.idle(ac.signal);
   ac.abort();
   await assert.rejects(waiting, (err: unknown) => isGopprofError(err, 'ABORTED'));
+});
+
+test('the loaded configuration’s notify section is what createNotifier takes', async () => {
+  const config = await loadConfig({
+    file: '',
+    env: {
+      GOPPROF_NOTIFY_RECEIVERS: JSON.stringify([{ name: 'am', kind: 'alertmanager', url: 'http://alertmanager:9093' }]),
+      GOPPROF_NOTIFY_OWNERS: '{"team-a": ["am"]}',
+    },
+  });
+  const n = createNotifier({ config: config.notify });
+  assert.deepEqual(
+    n.status().map((s) => [s.name, s.kind, s.endpoint]),
+    [['am', 'alertmanager', 'http://alertmanager:9093']],
+  );
+  await n.stop();
 });

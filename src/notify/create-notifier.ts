@@ -239,6 +239,8 @@ export function createNotifier(options: NotifierOptions): Notifier {
       }
     })().finally(() => {
       lane.running = undefined;
+      // A notify() between the loop's last check and here found the lane busy: pick its job up.
+      kick(lane);
       checkIdle();
     });
   }
