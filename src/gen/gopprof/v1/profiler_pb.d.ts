@@ -13,10 +13,11 @@
 
 import type { GenFile, GenMessage, GenService } from "@bufbuild/protobuf/codegenv2";
 import type { Message } from "@bufbuild/protobuf";
-import type { GroupSelector, TargetRef, TargetStatus } from "./target_pb.js";
+import type { GroupSelector, TargetProblem, TargetRef, TargetStatus } from "./target_pb.js";
 import type { Capture, EngineOptions, ProfileType, Trigger } from "./capture_pb.js";
 import type { Duration, Timestamp } from "@bufbuild/protobuf/wkt";
 import type { AutoProfilerError, AutoProfilerEvaluation, AutoProfilerRule, HotPod, PodCooldown, SkippedPod, WorkloadEpisode } from "./auto_profiler_pb.js";
+import type { NotificationReceiverStatus } from "./notification_pb.js";
 
 /**
  * Describes the file gopprof/v1/profiler.proto.
@@ -328,6 +329,17 @@ export declare type ListTargetsResponse = Message<"gopprof.v1.ListTargetsRespons
    * @generated from field: repeated gopprof.v1.TargetStatus targets = 1;
    */
   targets: TargetStatus[];
+
+  /**
+   * Discovered pods that opted in to profiling but are not targets (invalid
+   * annotations, not ready yet…), with the reason, ordered by namespace and
+   * name. The selector's namespace, workload and label selector apply to them
+   * too; a selector naming target ids lists none. Empty without Kubernetes
+   * discovery.
+   *
+   * @generated from field: repeated gopprof.v1.TargetProblem problems = 2;
+   */
+  problems: TargetProblem[];
 };
 
 /**
@@ -358,8 +370,8 @@ export declare const GetAutoProfilerStatusRequestSchema: GenMessage<GetAutoProfi
  */
 export declare type GetAutoProfilerStatusResponse = Message<"gopprof.v1.GetAutoProfilerStatusResponse"> & {
   /**
-   * False when the service runs no auto-profiler; every other field is then
-   * empty.
+   * False when the service runs no auto-profiler; every other field but
+   * `notifications` is then empty.
    *
    * @generated from field: bool enabled = 1;
    */
@@ -471,6 +483,15 @@ export declare type GetAutoProfilerStatusResponse = Message<"gopprof.v1.GetAutoP
    * @generated from field: repeated gopprof.v1.WorkloadEpisode episodes = 16;
    */
   episodes: WorkloadEpisode[];
+
+  /**
+   * Every configured notification receiver, in configuration order, with its
+   * delivery health; empty when none is configured. Filled whether or not the
+   * auto-profiler is enabled.
+   *
+   * @generated from field: repeated gopprof.v1.NotificationReceiverStatus notifications = 17;
+   */
+  notifications: NotificationReceiverStatus[];
 };
 
 /**
@@ -532,7 +553,9 @@ export declare const ProfilerService: GenService<{
     output: typeof ListCapturesResponseSchema;
   },
   /**
-   * Lists the targets the service knows, with their profiling health.
+   * Lists the targets the service knows, with their profiling health, and the
+   * discovered pods that opted in to profiling but are not targets, with the
+   * reason.
    *
    * @generated from rpc gopprof.v1.ProfilerService.ListTargets
    */
@@ -543,8 +566,10 @@ export declare const ProfilerService: GenService<{
   },
   /**
    * Returns the auto-profiler's state: its last evaluation, metrics-source
-   * errors, hot pods, cooldowns, skipped pods and per-workload caps. A service
-   * without an auto-profiler answers with `enabled` false.
+   * errors, hot pods, cooldowns, skipped pods and per-workload caps; and the
+   * delivery health of each notification receiver. A service without an
+   * auto-profiler answers with `enabled` false (and still lists its
+   * receivers).
    *
    * @generated from rpc gopprof.v1.ProfilerService.GetAutoProfilerStatus
    */

@@ -311,3 +311,61 @@ export declare type TargetError = Message<"gopprof.v1.TargetError"> & {
  */
 export declare const TargetErrorSchema: GenMessage<TargetError>;
 
+/**
+ * A discovered pod that opted in to profiling but is not a target, and why.
+ * Like Target, it never carries the address gopprof would fetch from.
+ *
+ * @generated from message gopprof.v1.TargetProblem
+ */
+export declare type TargetProblem = Message<"gopprof.v1.TargetProblem"> & {
+  /**
+   * The pod's namespace.
+   *
+   * @generated from field: string namespace = 1;
+   */
+  namespace: string;
+
+  /**
+   * The pod's name.
+   *
+   * @generated from field: string pod = 2;
+   */
+  pod: string;
+
+  /**
+   * The pod's UID.
+   *
+   * @generated from field: string uid = 3;
+   */
+  uid: string;
+
+  /**
+   * The owning workload (e.g. the Deployment's name), empty when unknown.
+   *
+   * @generated from field: string workload = 4;
+   */
+  workload: string;
+
+  /**
+   * Why it is not a target, e.g. `gopprof.io/port: "99999" is not a port
+   * (1-65535)` or `not ready`.
+   *
+   * @generated from field: string reason = 5;
+   */
+  reason: string;
+
+  /**
+   * True when its annotations or ports are wrong and a person must fix them;
+   * false while it is merely not ready (starting, or being deleted).
+   *
+   * @generated from field: bool invalid = 6;
+   */
+  invalid: boolean;
+};
+
+/**
+ * Describes the message gopprof.v1.TargetProblem.
+ * Use `create(TargetProblemSchema)` to create a new message.
+ */
+export declare const TargetProblemSchema: GenMessage<TargetProblem>;
+
