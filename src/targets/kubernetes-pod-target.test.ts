@@ -129,6 +129,14 @@ test('invalid annotations are problems that say which key and why', () => {
   assert.match(both.reason, /port.*; .*scheme/);
   assert.equal(both.id, 'pod/shop/api-7c9d8-x2x5q/u-1');
   assert.equal(both.name, 'shop/api-7c9d8-x2x5q');
+  // The pod and its labels, so the status API shows which pod and a selector can pick the problem.
+  const owned = problem({
+    annotations: { 'gopprof.io/scrape': 'true', 'gopprof.io/port': 'x' },
+    labels: { app: 'api', 'pod-template-hash': '7c9d8' },
+    owners: [{ kind: 'ReplicaSet', name: 'api-7c9d8', controller: true }],
+  });
+  assert.deepEqual(owned.pod, { namespace: 'shop', name: 'api-7c9d8-x2x5q', uid: 'u-1', workload: 'api' });
+  assert.deepEqual(owned.labels, { app: 'api', 'pod-template-hash': '7c9d8' });
 });
 
 test('only running, ready, addressed pods that are not being deleted are targets', () => {

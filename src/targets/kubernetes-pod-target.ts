@@ -24,6 +24,10 @@ export interface KubernetesTargetProblem {
   readonly reason: string;
   /** True when the pod's annotations or ports are wrong (a person must fix them); false while it is merely not ready. */
   readonly invalid: boolean;
+  /** The pod as a target's `pod` names it, so the status API can show which pod and workload. */
+  readonly pod: NonNullable<Target['pod']>;
+  /** The pod's labels, so a selector picks a pod's problem as it would pick the pod. */
+  readonly labels: Readonly<Record<string, string>>;
 }
 
 /** What a pod is to discovery. */
@@ -103,7 +107,13 @@ export function podToTarget(pod: KubernetesPod, annotationPrefix: string): PodTa
   const key = (k: string) => `${annotationPrefix}/${k}`;
   const name = `${namespace}/${podName}`;
   const id = `pod/${namespace}/${podName}/${uid}`;
-  const problem = (reason: string, invalid: boolean): PodTargetResult => ({ kind: 'problem', problem: { id, name, reason, invalid } });
+  // Built only for pods that opted in: most pods in a cluster are ignored.
+  const podInfo = () => ({ namespace, name: podName, uid, workload: podWorkload(pod) });
+  const labels = () => ({ ...(meta.labels ?? {}) });
+  const problem = (reason: string, invalid: boolean): PodTargetResult => ({
+    kind: 'problem',
+    problem: { id, name, reason, invalid, pod: podInfo(), labels: labels() },
+  });
 
   const scrape = annotations[key('scrape')];
   if (scrape === 'false') return { kind: 'ignored' };
@@ -127,17 +137,17 @@ export function podToTarget(pod: KubernetesPod, annotationPrefix: string): PodTa
   if (family === 0) return problem(`pod IP ${JSON.stringify(ip)} is not an IP address`, true);
   const host = family === 6 ? `[${ip}]` : ip;
 
-  const labels = { ...(meta.labels ?? {}) };
-  const owner = annotations[key('owner')] ?? labels[key('owner')] ?? '';
+  const targetLabels = labels();
+  const owner = annotations[key('owner')] ?? targetLabels[key('owner')] ?? '';
   return {
     kind: 'target',
     target: {
       id,
       name,
       pprofBaseUrl: `${scheme.value}://${host}:${port.value}${path.value}`,
-      labels,
+      labels: targetLabels,
       owner,
-      pod: { namespace, name: podName, uid, workload: podWorkload(pod) },
+      pod: podInfo(),
     },
   };
 }
