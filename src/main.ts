@@ -182,6 +182,10 @@ export async function startService(config: Config, logger?: Logger): Promise<Run
   const grpc = createGrpcServer({
     captureService,
     ...(autoProfiler ? { autoProfiler } : {}),
+    // Delivery failures show in GetAutoProfilerStatus, not only in gopprof_notifications_total.
+    ...(notifier ? { notificationStatus: () => notifier.status() } : {}),
+    // Pods that opted in but are not targets show in ListTargets with the reason.
+    ...(kubernetes ? { targetProblems: () => kubernetes.problems() } : {}),
     logger: log,
     metrics,
     limits: {

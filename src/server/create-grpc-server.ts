@@ -18,10 +18,12 @@ import { file_gopprof_v1_profiler, ProfilerService } from '../gen/gopprof/v1/pro
 import type { Logger, MetricsRegistry } from '../telemetry/index.ts';
 import type { AutoProfilerStatusProvider } from './auto-profiler-status.ts';
 import { bindService } from './bind-service.ts';
+import type { NotificationStatusProvider } from './notification-status.ts';
 import { profilerHandlers } from './profiler-handlers.ts';
 import { reflectionService } from './reflection-service.ts';
 import { resolveServerLimits, type ServerLimits } from './server-limits.ts';
 import { serviceDefinition } from './service-definition.ts';
+import type { TargetProblemsProvider } from './target-problems.ts';
 
 /** What the server needs: the use case, and optionally a logger, metrics and limits. */
 export interface GrpcServerOptions {
@@ -32,6 +34,10 @@ export interface GrpcServerOptions {
   readonly limits?: Partial<ServerLimits>;
   /** Answers GetAutoProfilerStatus; without it the answer is `enabled: false`. */
   readonly autoProfiler?: AutoProfilerStatusProvider;
+  /** The notification receivers' delivery health for GetAutoProfilerStatus; without it, none are listed. */
+  readonly notificationStatus?: NotificationStatusProvider;
+  /** Discovered pods that are not targets, for ListTargets; without it (no Kubernetes), none are listed. */
+  readonly targetProblems?: TargetProblemsProvider;
 }
 
 /** A gRPC server that can be started once and stopped (idempotently). */
@@ -75,7 +81,7 @@ export function createGrpcServer(options: GrpcServerOptions): GrpcServer {
 
   server.addService(
     serviceDefinition(ProfilerService),
-    bindService(ProfilerService, profilerHandlers(options.captureService, limits, options.autoProfiler), {
+    bindService(ProfilerService, profilerHandlers(options.captureService, limits, options), {
       log,
       stopSignal: stopController.signal,
       track(done) {

@@ -15,15 +15,24 @@ import {
   captureRequestFromProto,
   groupSelectorFromProto,
 } from './from-proto.ts';
-import { resolveTargetId, selectTargets } from './select-targets.ts';
+import { type NotificationStatusProvider, notificationReceiverToProto } from './notification-status.ts';
+import { resolveTargetId, selectProblems, selectTargets } from './select-targets.ts';
 import type { ServerLimits } from './server-limits.ts';
+import { compareProblems, type TargetProblemsProvider, targetProblemToProto } from './target-problems.ts';
 import { captureToProto, targetStatusToProto } from './to-proto.ts';
 
-/** Handlers for every ProfilerService method, backed by `captures` (and `autoProfiler`, when the service runs one). */
+/** The status the API shows besides the captures; each is absent when the service runs no such part. */
+export interface StatusSources {
+  readonly autoProfiler?: AutoProfilerStatusProvider;
+  readonly notificationStatus?: NotificationStatusProvider;
+  readonly targetProblems?: TargetProblemsProvider;
+}
+
+/** Handlers for every ProfilerService method, backed by `captures` and whatever status `sources` the service has. */
 export function profilerHandlers(
   captures: CaptureService,
   limits: ServerLimits,
-  autoProfiler?: AutoProfilerStatusProvider,
+  sources: StatusSources = {},
 ): ServiceHandlersOf<typeof ProfilerService> {
   const knownTargets = () => captures.targets().map((s) => s.target);
   return {
@@ -61,11 +70,16 @@ export function profilerHandlers(
         .filter((s) => selected.has(s.target.id))
         .sort((a, b) => (a.target.id < b.target.id ? -1 : a.target.id > b.target.id ? 1 : 0))
         .map(targetStatusToProto);
-      return { targets };
+      const problems = selectProblems(selector, sources.targetProblems?.() ?? [])
+        .sort(compareProblems)
+        .map(targetProblemToProto);
+      return { targets, problems };
     },
 
     async getAutoProfilerStatus() {
-      return autoProfilerStatusToProto(autoProfiler?.status());
+      const response = autoProfilerStatusToProto(sources.autoProfiler?.status());
+      response.notifications = (sources.notificationStatus?.() ?? []).map(notificationReceiverToProto);
+      return response;
     },
   };
 }

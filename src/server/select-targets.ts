@@ -75,11 +75,31 @@ export function selectTargets(selector: GroupSelectorInput, targets: readonly Ta
       });
     }
   }
-  return targets.filter(
-    (t) =>
-      (ids === undefined || ids.has(t.id)) &&
-      (selector.namespace === '' || t.pod?.namespace === selector.namespace) &&
-      (selector.workload === '' || t.pod?.workload === selector.workload) &&
-      matchesLabels(t.labels),
+  return targets.filter((t) => (ids === undefined || ids.has(t.id)) && matchesPlace(selector, matchesLabels, t));
+}
+
+/** What a selector looks at besides ids: a target's or a problem pod's place and labels. */
+interface Selectable {
+  readonly labels: Readonly<Record<string, string>>;
+  readonly pod?: { readonly namespace: string; readonly workload: string };
+}
+
+function matchesPlace(selector: GroupSelectorInput, matchesLabels: (labels: Readonly<Record<string, string>>) => boolean, s: Selectable): boolean {
+  return (
+    (selector.namespace === '' || s.pod?.namespace === selector.namespace) &&
+    (selector.workload === '' || s.pod?.workload === selector.workload) &&
+    matchesLabels(s.labels)
   );
+}
+
+/**
+ * The pods that are not targets (ListTargets' problems) that `selector`
+ * picks, as selectTargets would pick them were they targets: by namespace,
+ * workload and labels. A selector naming target ids picks none: those name
+ * targets, and a pod with a problem is not one.
+ */
+export function selectProblems<P extends Selectable>(selector: GroupSelectorInput, problems: readonly P[]): P[] {
+  if (selector.targetIds.length > 0) return [];
+  const matchesLabels = parseLabelSelector(selector.labelSelector);
+  return problems.filter((p) => matchesPlace(selector, matchesLabels, p));
 }
