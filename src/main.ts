@@ -20,6 +20,7 @@ import {
   createKubernetesTargetRegistry,
   createStaticTargetRegistry,
   isProfileType,
+  type KubernetesTargetRegistry,
   loadKubeConfig,
 } from './targets/index.ts';
 import { createLogger, type Logger, MetricsRegistry } from './telemetry/index.ts';
@@ -56,6 +57,19 @@ function storeFor(config: Config, root: string, publicBaseUrl: string, log: Logg
   });
   spooling.start();
   return { store: spooling as ObjectStore, stop: () => spooling.stop() };
+}
+
+/**
+ * Throws until discovery has listed the pods of every watched namespace once:
+ * before that ListTargets, ProfilePod and the auto-profiler would act on a
+ * partial (or empty) pod list. Later watch errors keep the cache and do not
+ * make the service unready.
+ */
+function checkDiscovered(kubernetes: KubernetesTargetRegistry): void {
+  const waiting = kubernetes.status().filter((s) => !s.synced);
+  if (waiting.length === 0) return;
+  const scopes = waiting.map((s) => `${s.namespace || 'all namespaces'}${s.lastError ? ` (${s.lastError.message})` : ''}`);
+  throw new GopprofError('INTERNAL', `no pod list from the Kubernetes API yet: ${scopes.join(', ')}`);
 }
 
 /** The metrics source the auto-profiler reads pod usage from. */
@@ -197,15 +211,19 @@ export async function startService(config: Config, logger?: Logger): Promise<Run
       maxConcurrency: config.capture.maxConcurrent,
     },
   });
-  // Serve with the pods listed when the API server answers in time; discovery keeps retrying otherwise.
+  // Serve with the pods listed when the API server answers in time; discovery keeps retrying
+  // otherwise, and /readyz says not ready until its first list arrives.
   await kubernetes
-    ?.start(AbortSignal.timeout(15_000))
+    ?.start(AbortSignal.timeout(config.kubernetes.startWaitSeconds * 1000))
     .catch((err: unknown) => log.warn({ err }, 'no pod list from the Kubernetes API yet; starting anyway'));
   const grpcPort = await grpc.start(config.grpc.host, config.grpc.port);
   notifier?.start();
   // After discovery's first list, so the first evaluation already knows the pods.
   autoProfiler?.start();
-  ready = (signal) => storage.store.check(signal);
+  ready = async (signal) => {
+    if (kubernetes) checkDiscovered(kubernetes);
+    await storage.store.check(signal);
+  };
   log.info({ grpcPort, httpPort, store: storage.store.describe(), targets: config.targets.static.length }, 'gopprof started');
   let stopping: Promise<void> | undefined;
   return {

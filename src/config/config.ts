@@ -110,6 +110,11 @@ export interface Config {
     readonly resyncSeconds: number;
     /** Prefix of the annotations (and of the owner label) pods are configured by. */
     readonly annotationPrefix: string;
+    /**
+     * How long start-up waits for the first pod list before serving anyway
+     * (0: serve at once). /readyz says not ready until that list arrives.
+     */
+    readonly startWaitSeconds: number;
   };
   /** Telling owners where a capture's evidence is (see src/notify/). */
   readonly notify: {
@@ -196,7 +201,7 @@ export const DEFAULT_CONFIG: Config = {
     maxGroupSize: 1000,
   },
   targets: { static: [] },
-  kubernetes: { enabled: false, namespaces: [], kubeconfig: '', resyncSeconds: 300, annotationPrefix: 'gopprof.io' },
+  kubernetes: { enabled: false, namespaces: [], kubeconfig: '', resyncSeconds: 300, annotationPrefix: 'gopprof.io', startWaitSeconds: 15 },
   notify: {
     receivers: [],
     owners: {},

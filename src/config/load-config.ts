@@ -176,6 +176,9 @@ function checkKubernetes(k: Config['kubernetes'], problems: string[]): void {
   if (!Number.isInteger(k.resyncSeconds) || k.resyncSeconds < 10 || k.resyncSeconds > 86400) {
     problems.push(`kubernetes.resyncSeconds: want a whole number from 10 to 86400, got ${k.resyncSeconds}`);
   }
+  if (!Number.isInteger(k.startWaitSeconds) || k.startWaitSeconds < 0 || k.startWaitSeconds > 300) {
+    problems.push(`kubernetes.startWaitSeconds: want a whole number from 0 to 300, got ${k.startWaitSeconds}`);
+  }
   if (!DNS_SUBDOMAIN.test(k.annotationPrefix)) {
     problems.push(`kubernetes.annotationPrefix: "${k.annotationPrefix}" is not a DNS subdomain such as gopprof.io`);
   }
