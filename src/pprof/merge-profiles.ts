@@ -20,6 +20,8 @@ import {
   type Samples,
   type ValueType,
 } from './profile.ts';
+import { SamplesBuilder } from './samples-builder.ts';
+import { growTypedArray as grow } from './grow-typed-array.ts';
 
 /** Merges `profiles` (at least one) like pprof; throws PROFILE_MISMATCH for incompatible types. */
 export function mergeProfiles(profiles: readonly Profile[]): Profile {
@@ -117,9 +119,8 @@ export function mergeProfiles(profiles: readonly Profile[]): Profile {
       let zero = true;
       for (let t = 0; t < stride; t++) if (s.values[base + t] !== 0) zero = false;
       if (zero) continue;
-      const start = out.beginLocations();
       for (let k = s.locationOffsets[i]; k < s.locationOffsets[i + 1]; k++) out.pushLocation(mapLocation(s.locationIndex[k]));
-      out.endSample(start, mapLabelSet(s.labelSet[i]), s.values, base);
+      out.endSample(mapLabelSet(s.labelSet[i]), s.values, base);
     }
   }
 
@@ -226,82 +227,60 @@ function labelSetKey(s: LabelSet): string {
 }
 
 /**
- * The merged samples: locations, label set and summed values, found again
- * by (locations, label set) through an open-addressing hash table, so that
- * merging 800k samples costs no string key per sample.
+ * The merged samples: a SamplesBuilder plus an open-addressing hash table
+ * that finds an identical sample (same locations, same label set) again, so
+ * that merging 800k samples costs no string key per sample.
  */
 class SampleTable {
-  readonly #stride: number;
-  #count = 0;
-  #nLocs = 0;
-  #offsets = new Uint32Array(1024);
-  #locs = new Uint32Array(8192);
-  #sets = new Uint32Array(1024);
+  readonly #samples: SamplesBuilder;
+  /** The locations of the sample being read, until endSample. */
+  #pending = new Uint32Array(64);
+  #nPending = 0;
   #hashes = new Uint32Array(1024);
-  #values: Float64Array;
   #slots = new Int32Array(2048).fill(-1);
 
   constructor(stride: number) {
-    this.#stride = stride;
-    this.#values = new Float64Array(1024 * stride);
+    this.#samples = new SamplesBuilder(stride, 1024, 8192);
   }
 
-  /** Starts a sample's location list; returns its start for endSample. */
-  beginLocations(): number {
-    return this.#nLocs;
-  }
-
+  /** Appends a location (leaf first) to the sample being read. */
   pushLocation(loc: number): void {
-    if (this.#nLocs === this.#locs.length) this.#locs = grow(this.#locs, this.#nLocs + 1);
-    this.#locs[this.#nLocs++] = loc;
+    if (this.#nPending === this.#pending.length) this.#pending = grow(this.#pending, this.#nPending + 1);
+    this.#pending[this.#nPending++] = loc;
   }
 
-  /** Ends the sample begun at `start`: adds its values to an identical sample, or keeps it as a new one. */
-  endSample(start: number, set: number, values: ArrayLike<number>, valueOffset: number): void {
-    const locs = this.#locs;
-    const end = this.#nLocs;
+  /** Ends the sample being read: adds its values to an identical sample, or keeps it as a new one. */
+  endSample(set: number, values: ArrayLike<number>, valueOffset: number): void {
+    const locs = this.#pending;
+    const n = this.#nPending;
+    this.#nPending = 0;
     let h = Math.imul(set + 1, 0x9e3779b1);
-    for (let k = start; k < end; k++) h = Math.imul(h ^ locs[k], 0x85ebca6b) + 0x27d4eb2f;
-    h = (h ^ (h >>> 15) ^ (end - start)) >>> 0;
-    const stride = this.#stride;
+    for (let k = 0; k < n; k++) h = Math.imul(h ^ locs[k], 0x85ebca6b) + 0x27d4eb2f;
+    h = (h ^ (h >>> 15) ^ n) >>> 0;
+    const samples = this.#samples;
     const mask = this.#slots.length - 1;
     let slot = h & mask;
     for (;;) {
       const idx = this.#slots[slot];
       if (idx < 0) break;
-      if (this.#hashes[idx] === h && this.#sets[idx] === set && this.#sameLocations(idx, start, end)) {
-        this.#nLocs = start;
-        for (let t = 0; t < stride; t++) this.#values[idx * stride + t] += values[valueOffset + t];
+      if (this.#hashes[idx] === h && samples.matches(idx, locs, 0, n, set)) {
+        samples.addValues(idx, values, valueOffset);
         return;
       }
       slot = (slot + 1) & mask;
     }
-    const idx = this.#count++;
-    if (idx + 2 > this.#offsets.length) {
-      this.#offsets = grow(this.#offsets, idx + 2);
-      this.#sets = grow(this.#sets, idx + 1);
-      this.#hashes = grow(this.#hashes, idx + 1);
-    }
-    if ((idx + 1) * stride > this.#values.length) this.#values = grow(this.#values, (idx + 1) * stride);
-    this.#slots[slot] = idx;
-    this.#sets[idx] = set;
+    const idx = samples.count;
+    samples.push(locs, 0, n, values, valueOffset, set);
+    if (idx + 1 > this.#hashes.length) this.#hashes = grow(this.#hashes, idx + 1);
     this.#hashes[idx] = h;
-    this.#offsets[idx + 1] = end;
-    for (let t = 0; t < stride; t++) this.#values[idx * stride + t] = values[valueOffset + t];
-    if (this.#count * 2 > this.#slots.length) this.#rehash();
-  }
-
-  #sameLocations(idx: number, start: number, end: number): boolean {
-    const from = this.#offsets[idx];
-    if (this.#offsets[idx + 1] - from !== end - start) return false;
-    for (let k = 0; k < end - start; k++) if (this.#locs[from + k] !== this.#locs[start + k]) return false;
-    return true;
+    this.#slots[slot] = idx;
+    if (samples.count * 2 > this.#slots.length) this.#rehash();
   }
 
   #rehash(): void {
     const slots = new Int32Array(this.#slots.length * 2).fill(-1);
     const mask = slots.length - 1;
-    for (let idx = 0; idx < this.#count; idx++) {
+    for (let idx = 0; idx < this.#samples.count; idx++) {
       let slot = this.#hashes[idx] & mask;
       while (slots[slot] >= 0) slot = (slot + 1) & mask;
       slots[slot] = idx;
@@ -310,19 +289,6 @@ class SampleTable {
   }
 
   finish(): Samples {
-    const n = this.#count;
-    return {
-      count: n,
-      locationOffsets: this.#offsets.slice(0, n + 1),
-      locationIndex: this.#locs.slice(0, this.#nLocs),
-      values: this.#values.slice(0, n * this.#stride),
-      labelSet: this.#sets.slice(0, n),
-    };
+    return this.#samples.finish();
   }
-}
-
-function grow<T extends Uint32Array | Float64Array>(a: T, min: number): T {
-  const next = new (a.constructor as new (n: number) => T)(Math.max(min, a.length * 2));
-  next.set(a);
-  return next;
 }

@@ -2,6 +2,7 @@
  * SamplesBuilder: builds the column-wise Samples of a transformed profile
  * (filtered, pruned, scaled or merged) without an object per sample.
  */
+import { growTypedArray as grow } from './grow-typed-array.ts';
 import type { Samples } from './profile.ts';
 
 /** Appends samples and produces a Samples value with exactly-sized typed arrays. */
@@ -55,6 +56,21 @@ export class SamplesBuilder {
     this.#offsets[n + 1] = this.#nLocs;
   }
 
+  /** True when sample `index` has label set `labelSet` and exactly the locations `locs[from..to)`. */
+  matches(index: number, locs: ArrayLike<number>, from: number, to: number, labelSet: number): boolean {
+    if (this.#labelSets[index] !== labelSet) return false;
+    const start = this.#offsets[index];
+    if (this.#offsets[index + 1] - start !== to - from) return false;
+    for (let k = 0; k < to - from; k++) if (this.#locs[start + k] !== locs[from + k]) return false;
+    return true;
+  }
+
+  /** Adds `values[valueOffset .. valueOffset+stride)` to the values of sample `index` (merging identical samples). */
+  addValues(index: number, values: ArrayLike<number>, valueOffset: number): void {
+    const stride = this.#stride;
+    for (let t = 0; t < stride; t++) this.#values[index * stride + t] += values[valueOffset + t];
+  }
+
   /** The samples appended, as a Samples value (the builder must not be used afterwards). */
   finish(): Samples {
     const n = this.#count;
@@ -66,10 +82,4 @@ export class SamplesBuilder {
       labelSet: this.#labelSets.slice(0, n),
     };
   }
-}
-
-function grow<T extends Uint32Array | Float64Array>(a: T, min: number): T {
-  const next = new (a.constructor as new (n: number) => T)(Math.max(min, a.length * 2));
-  next.set(a);
-  return next;
 }
