@@ -11,7 +11,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, type TestContext, test } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { create } from '@bufbuild/protobuf';
+import { create, toJsonString } from '@bufbuild/protobuf';
 import { timestampDate } from '@bufbuild/protobuf/wkt';
 import { type Client, credentials, Metadata, makeGenericClientConstructor, type ServiceError } from '@grpc/grpc-js';
 import { type Capture, type CaptureServiceHandle, createAnalyzer, createCaptureService } from '../src/capture/index.ts';
@@ -22,6 +22,7 @@ import { CaptureStatus, ProfileType, Trigger } from '../src/gen/gopprof/v1/captu
 import {
   type GetAutoProfilerStatusResponse,
   GetAutoProfilerStatusRequestSchema,
+  GetAutoProfilerStatusResponseSchema,
   type ListCapturesResponse,
   ListCapturesRequestSchema,
   type ListTargetsResponse,
@@ -45,6 +46,7 @@ import {
 import { type FakeKubeApi, makePod, startFakeKubeApi } from './support/fake-kube-api.ts';
 import { type GoTarget, startGoTarget } from './support/go-target.ts';
 import { createHeapsterDatabase, type InfluxDbServer, startInfluxDb } from './support/influxdb-server.ts';
+import { freePort } from './support/notify-fixtures.ts';
 import { findBinary, requireBinary } from './support/require-binary.ts';
 
 const MIN = 60_000;
@@ -383,6 +385,7 @@ describe('the auto-profiler over a real InfluxDB, real Go targets and the real c
       lines.push(...heapsterLines(ns, 'api-0', at, HOT_MEM), ...heapsterLines(ns, 'nolim', at, { ...HOT_MEM, memLimit: undefined }));
     }
     await influx.write(lines.join('\n'), { db: 'k8s', rp: 'default' });
+    const slackPort = await freePort();
     const config = await loadConfig({
       file: '',
       env: {
@@ -398,6 +401,11 @@ describe('the auto-profiler over a real InfluxDB, real Go targets and the real c
         GOPPROF_AUTO_PROFILER_SOURCE_URL: influx.url,
         GOPPROF_AUTO_PROFILER_LATE_DATA_SECONDS: '0',
         GOPPROF_AUTO_PROFILER_CPU_ENABLED: 'false',
+        // The owners' Slack is down (a closed port): its failures must show in the status, its token never.
+        GOPPROF_NOTIFY_RECEIVERS: JSON.stringify([{ name: 'slack-oncall', kind: 'slack', url: `http://127.0.0.1:${slackPort}/services/T000/B000/SECRETTOKEN` }]),
+        GOPPROF_NOTIFY_DEFAULT_RECEIVERS: '["slack-oncall"]',
+        GOPPROF_NOTIFY_ATTEMPTS: '2',
+        GOPPROF_NOTIFY_INITIAL_BACKOFF_SECONDS: '0.05',
       },
     });
     const running = await startService(config, logger);
@@ -445,6 +453,15 @@ describe('the auto-profiler over a real InfluxDB, real Go targets and the real c
       ['api-0', ''],
       ['nolim', 'no memory limit'],
     ]);
+    // Each automatic capture was sent to the owners' Slack, which is down: both given up on, each after one retry.
+    const notified = await eventually('both notifications failed', async () => {
+      const s = await call<GetAutoProfilerStatusResponse>('getAutoProfilerStatus', create(GetAutoProfilerStatusRequestSchema, {}));
+      return s.notifications[0]?.failed === 2n && s;
+    });
+    const [slack] = notified.notifications;
+    assert.deepEqual([slack.name, slack.endpoint, slack.delivered, slack.retries], ['slack-oncall', `http://127.0.0.1:${slackPort}`, 0n, 2n]);
+    assert.match(slack.lastError?.message ?? '', /ECONNREFUSED/);
+    assert.doesNotMatch(toJsonString(GetAutoProfilerStatusResponseSchema, notified), /SECRETTOKEN|\/services\//);
   });
 });
 
