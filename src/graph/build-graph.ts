@@ -14,7 +14,7 @@
 import type { CallGraph, GraphEdge, GraphNode } from './call-graph.ts';
 import type { GraphSource } from './graph-source.ts';
 import { EdgeColumns } from './edge-columns.ts';
-import { printableName } from './node-info.ts';
+import { newGraphNode } from './new-graph-node.ts';
 import { PairIndex } from './pair-index.ts';
 import { TagAccumulator } from './tag-accumulator.ts';
 
@@ -153,19 +153,7 @@ export function buildGraph(src: GraphSource, o: BuildOptions): BuiltGraph {
   const node = (id: number): GraphNode => {
     let n = byId[id];
     if (n === undefined) {
-      const info = src.infos[id];
-      n = {
-        info,
-        name: printableName(info),
-        flat: flat[id],
-        flatDiv: flatDiv[id],
-        cum: cum[id],
-        cumDiv: cumDiv[id],
-        in: new Map(),
-        out: new Map(),
-        labelTags: new Map(),
-        numericTags: new Map(),
-      };
+      n = newGraphNode(src.infos[id], flat[id], flatDiv[id], cum[id], cumDiv[id]);
       byId[id] = n;
     }
     return n;
@@ -190,10 +178,7 @@ export function buildGraph(src: GraphSource, o: BuildOptions): BuiltGraph {
   const nodes: GraphNode[] = [];
   for (let id = 0; id < nNodes; id++) {
     const n = byId[id];
-    if (n === undefined || present[id] === 0) continue;
-    if (n.cum === 0 && n.flat === 0) continue;
-    if (o.dropNegative && isNegative(n)) continue;
-    nodes.push(n);
+    if (n !== undefined && present[id] === 1 && listed(n, o)) nodes.push(n);
   }
   return { nodes, byId };
 }
@@ -242,25 +227,17 @@ function sumNodesOnly(src: GraphSource, o: BuildOptions, lineNode: Int32Array): 
   const nodes: GraphNode[] = [];
   for (let id = 0; id < nNodes; id++) {
     if (nodeStamp[id] < 0) continue;
-    const info = src.infos[id];
-    const n: GraphNode = {
-      info,
-      name: printableName(info),
-      flat: flat[id],
-      flatDiv: flatDiv[id],
-      cum: cum[id],
-      cumDiv: cumDiv[id],
-      in: new Map(),
-      out: new Map(),
-      labelTags: new Map(),
-      numericTags: new Map(),
-    };
+    const n = newGraphNode(src.infos[id], flat[id], flatDiv[id], cum[id], cumDiv[id]);
     byId[id] = n;
-    if (n.cum === 0 && n.flat === 0) continue;
-    if (o.dropNegative && isNegative(n)) continue;
-    nodes.push(n);
+    if (listed(n, o)) nodes.push(n);
   }
   return { nodes, byId };
+}
+
+/** Whether a built node goes in the graph's node list: it has a value, and not a negative one under -drop_negative. */
+function listed(n: GraphNode, o: BuildOptions): boolean {
+  if (n.cum === 0 && n.flat === 0) return false;
+  return !(o.dropNegative && isNegative(n));
 }
 
 /** pprof's isNegative for -drop_negative. */

@@ -1,23 +1,11 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import type { GraphEdge, GraphNode, Tag } from './call-graph.ts';
-import { printableName } from './node-info.ts';
+import { newGraphNode } from './new-graph-node.ts';
 import { removeRedundantEdges, selectTopNodes, trimLowFrequencyEdges, trimLowFrequencyTags } from './trim-graph.ts';
 
 function node(name: string, flat = 0, cum = 0): GraphNode {
-  const info = { name, origName: '', address: 0n, file: '', startLine: 0, lineno: 0, objfile: '' };
-  return {
-    info,
-    name: printableName(info),
-    flat,
-    flatDiv: 0,
-    cum,
-    cumDiv: 0,
-    in: new Map(),
-    out: new Map(),
-    labelTags: new Map(),
-    numericTags: new Map(),
-  };
+  return newGraphNode({ name, origName: '', address: 0n, file: '', startLine: 0, lineno: 0, objfile: '' }, flat, 0, cum, 0);
 }
 
 function link(src: GraphNode, dest: GraphNode, weight: number, residual = false): GraphEdge {
