@@ -3,6 +3,7 @@
  * `npm start` runs with. Loaded and validated once at start (load-config.ts),
  * then frozen.
  */
+import { NOTIFIER_DEFAULTS, type NotifierConfig, type ReceiverSpec } from '../notify/index.ts';
 
 export interface StaticTargetConfig {
   /** Name callers use; the target id is `static/<name>`. */
@@ -24,16 +25,8 @@ export interface S3Config {
   readonly pathStyle: boolean;
 }
 
-/** One notification receiver. Its URL and secret are credentials: only this config holds them. */
-export interface NotifyReceiverConfig {
-  /** What owners and defaultReceivers refer to. */
-  readonly name: string;
-  readonly kind: 'webhook' | 'slack' | 'dingtalk' | 'feishu' | 'wecom' | 'alertmanager';
-  /** Incoming-webhook URL (chat bots carry their token in it); for alertmanager its base URL. */
-  readonly url: string;
-  /** webhook: HMAC key; dingtalk/feishu: the bot's signing secret. */
-  readonly secret?: string;
-}
+/** One notification receiver: notify's ReceiverSpec (its URL and secret are credentials: only this config holds them). */
+export type NotifyReceiverConfig = ReceiverSpec;
 
 /** One resource's rule of the auto-profiler: usage / limit ≥ threshold in `windows` consecutive windows. */
 export interface AutoProfilerRuleConfig {
@@ -116,30 +109,8 @@ export interface Config {
      */
     readonly startWaitSeconds: number;
   };
-  /** Telling owners where a capture's evidence is (see src/notify/). */
-  readonly notify: {
-    readonly receivers: readonly NotifyReceiverConfig[];
-    /** Owner key (a pod's `<annotationPrefix>/owner`, a static target's owner) → receiver names. */
-    readonly owners: Readonly<Record<string, readonly string[]>>;
-    /** Receivers for targets with no owner, or an owner without a route. */
-    readonly defaultReceivers: readonly string[];
-    /** Notifications waiting per receiver before new ones are dropped. */
-    readonly queueSize: number;
-    /** Tries per notification, the first included. */
-    readonly attempts: number;
-    readonly initialBackoffSeconds: number;
-    readonly maxBackoffSeconds: number;
-    /** Cap on a receiver's Retry-After. */
-    readonly maxRetryAfterSeconds: number;
-    /** Deadline of one request to a receiver. */
-    readonly timeoutSeconds: number;
-    /** How long shutdown keeps delivering queued notifications. */
-    readonly stopTimeoutSeconds: number;
-    /** Alertmanager alerts end this long after they are sent. */
-    readonly alertDurationSeconds: number;
-    /** Top functions listed in a notification. */
-    readonly topFunctions: number;
-  };
+  /** Telling owners where a capture's evidence is: the notifier's own configuration (see src/notify/). */
+  readonly notify: NotifierConfig;
   /** Profiling pods automatically when their usage stays near their limit (see src/trigger/). */
   readonly autoProfiler: {
     readonly enabled: boolean;
@@ -202,20 +173,7 @@ export const DEFAULT_CONFIG: Config = {
   },
   targets: { static: [] },
   kubernetes: { enabled: false, namespaces: [], kubeconfig: '', resyncSeconds: 300, annotationPrefix: 'gopprof.io', startWaitSeconds: 15 },
-  notify: {
-    receivers: [],
-    owners: {},
-    defaultReceivers: [],
-    queueSize: 1000,
-    attempts: 5,
-    initialBackoffSeconds: 1,
-    maxBackoffSeconds: 60,
-    maxRetryAfterSeconds: 300,
-    timeoutSeconds: 10,
-    stopTimeoutSeconds: 5,
-    alertDurationSeconds: 3600,
-    topFunctions: 5,
-  },
+  notify: NOTIFIER_DEFAULTS,
   autoProfiler: {
     enabled: false,
     source: {

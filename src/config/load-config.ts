@@ -6,8 +6,8 @@
 import { readFile } from 'node:fs/promises';
 import { parse as parseYaml } from 'yaml';
 import { GopprofError } from '../errors.ts';
+import { notifierConfigProblems } from '../notify/index.ts';
 import { checkAutoProfiler } from './check-auto-profiler.ts';
-import { checkNotify } from './check-notify.ts';
 import { type Config, DEFAULT_CONFIG } from './config.ts';
 
 type Json = null | boolean | number | string | Json[] | { [k: string]: Json };
@@ -157,7 +157,7 @@ function checkValues(c: Config, problems: string[]): void {
     if (t.owner !== undefined && typeof t.owner !== 'string') problems.push(`${key}.owner: want a string`);
   }
   checkKubernetes(c.kubernetes, problems);
-  checkNotify(c.notify, problems);
+  problems.push(...notifierConfigProblems(c.notify));
   checkAutoProfiler(c.autoProfiler, c.capture.maxSeconds, problems);
   if (!LEVELS.includes(c.log.level)) problems.push(`log.level: want one of ${LEVELS.join(', ')}`);
 }

@@ -8,6 +8,7 @@ import { loadConfig } from '../config/index.ts';
 import { isGopprofError } from '../errors.ts';
 import { createLogger } from '../telemetry/index.ts';
 import { createNotifier } from './create-notifier.ts';
+import type { ReceiverSpec } from './notifier-config.ts';
 import type { NotifyTimers } from './send-request.ts';
 
 const capture = {
@@ -115,8 +116,28 @@ test('inconsistent receivers or routes are CONFIG_INVALID, naming keys but never
       assert.match(err.message, /notify\.receivers\[1\]\.name: "a" is used twice/);
       assert.match(err.message, /notify\.owners\.team\[1\]: no receiver named "nope"/);
       assert.match(err.message, /notify\.defaultReceivers\[0\]: no receiver named "ghost"/);
-      assert.match(err.message, /notify\.attempts: want a whole number ≥ 1, got 0/);
+      assert.match(err.message, /notify\.attempts: want a whole number from 1 to 100, got 0/);
       assert.doesNotMatch(err.message, /SECRET-TOKEN/);
+      return true;
+    },
+  );
+});
+
+test('createNotifier applies the same checks as the config loader: receiver keys, owner keys, ranges', () => {
+  assert.throws(
+    () =>
+      createNotifier({
+        config: {
+          receivers: [{ name: 'a', kind: 'webhook', url: 'http://x.example.com', headers: {} } as ReceiverSpec],
+          owners: { ' team': ['a'] },
+          attempts: 101,
+        },
+      }),
+    (err: unknown) => {
+      assert.ok(isGopprofError(err, 'CONFIG_INVALID'));
+      assert.match(err.message, /notify\.receivers\[0\]\.headers: unknown key/);
+      assert.match(err.message, /notify\.owners: " team" is not an owner key/);
+      assert.match(err.message, /notify\.attempts: want a whole number from 1 to 100, got 101/);
       return true;
     },
   );

@@ -22,7 +22,7 @@ export interface ReceiverSpec {
 /** The notify section as the notifier needs it. Seconds may be fractional. */
 export interface NotifierConfig {
   readonly receivers: readonly ReceiverSpec[];
-  /** Owner key (a pod's `gopprof.io/owner`, a static target's owner) → receiver names. */
+  /** Owner key (a pod's `<annotationPrefix>/owner`, by default `gopprof.io/owner`; a static target's owner) → receiver names. */
   readonly owners: Readonly<Record<string, readonly string[]>>;
   /** Receivers for targets without an owner, or whose owner has no route. */
   readonly defaultReceivers: readonly string[];
