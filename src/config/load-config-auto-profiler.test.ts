@@ -2,19 +2,13 @@
 // environment values, and validation that names each bad key without echoing
 // the metrics URL (it may carry credentials).
 import assert from 'node:assert/strict';
-import { mkdtemp, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { test } from 'node:test';
+import { writeTempFile } from '../../test/support/temp-file.ts';
 import { isGopprofError } from '../errors.ts';
 import { configEnvNames, loadConfig } from './load-config.ts';
 
-async function file(text: string): Promise<string> {
-  const dir = await mkdtemp(join(tmpdir(), 'gopprof-config-ap-'));
-  const p = join(dir, 'config.yaml');
-  await writeFile(p, text);
-  return p;
-}
+/** A config file holding `text`. */
+const file = (text: string): Promise<string> => writeTempFile('gopprof-config-ap-', 'config.yaml', text);
 
 test('the auto-profiler is off by default with the documented rule; file and environment configure it', async () => {
   const d = await loadConfig({ file: '', env: {} });

@@ -1,19 +1,13 @@
 // The `kubernetes` section of the configuration: defaults, file and
 // environment values, and validation that names each bad key.
 import assert from 'node:assert/strict';
-import { mkdtemp, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { test } from 'node:test';
+import { writeTempFile } from '../../test/support/temp-file.ts';
 import { isGopprofError } from '../errors.ts';
 import { loadConfig } from './load-config.ts';
 
-async function file(text: string): Promise<string> {
-  const dir = await mkdtemp(join(tmpdir(), 'gopprof-config-k8s-'));
-  const p = join(dir, 'config.yaml');
-  await writeFile(p, text);
-  return p;
-}
+/** A config file holding `text`. */
+const file = (text: string): Promise<string> => writeTempFile('gopprof-config-k8s-', 'config.yaml', text);
 
 test('kubernetes discovery is off by default and configurable by file and environment', async () => {
   const d = await loadConfig({ file: '', env: {} });

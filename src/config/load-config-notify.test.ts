@@ -2,19 +2,13 @@
 // delivery policy from file and environment, every problem named by key, and
 // receiver URLs (credentials) never echoed in errors.
 import assert from 'node:assert/strict';
-import { mkdtemp, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { test } from 'node:test';
+import { writeTempFile } from '../../test/support/temp-file.ts';
 import { isGopprofError } from '../errors.ts';
 import { configEnvNames, loadConfig } from './load-config.ts';
 
-async function file(text: string): Promise<string> {
-  const dir = await mkdtemp(join(tmpdir(), 'gopprof-config-notify-'));
-  const p = join(dir, 'config.yaml');
-  await writeFile(p, text);
-  return p;
-}
+/** A config file holding `text`. */
+const file = (text: string): Promise<string> => writeTempFile('gopprof-config-notify-', 'config.yaml', text);
 
 const GOOD = `
 notify:

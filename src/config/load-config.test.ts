@@ -1,18 +1,12 @@
 import assert from 'node:assert/strict';
-import { mkdtemp, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { test } from 'node:test';
+import { writeTempFile } from '../../test/support/temp-file.ts';
 import { isGopprofError } from '../errors.ts';
 import { DEFAULT_CONFIG } from './config.ts';
 import { configEnvNames, loadConfig } from './load-config.ts';
 
-async function file(text: string): Promise<string> {
-  const dir = await mkdtemp(join(tmpdir(), 'gopprof-config-'));
-  const p = join(dir, 'config.yaml');
-  await writeFile(p, text);
-  return p;
-}
+/** A config file holding `text`. */
+const file = (text: string): Promise<string> => writeTempFile('gopprof-config-', 'config.yaml', text);
 
 test('embedded defaults load with no file and no environment, frozen', async () => {
   const c = await loadConfig({ file: '', env: {} });
