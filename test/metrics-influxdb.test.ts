@@ -248,7 +248,7 @@ test('InfluxQL source against a real influxd', async (t) => {
       assert.match(err.message, /unreachable \(ECONNREFUSED\)/);
       return true;
     });
-    assert.ok(performance.now() - t0 < 1000, 'a refused connection fails at once, not at the deadline');
+    assert.ok(performance.now() - t0 < 4000, 'a refused connection fails at once, not at the 5 s deadline');
   });
 });
 

@@ -180,6 +180,6 @@ test('Prometheus source against a real prometheus scraping a usage exporter', as
       assert.match(err.message, /unreachable \(ECONNREFUSED\)/);
       return true;
     });
-    assert.ok(performance.now() - t0 < 1000);
+    assert.ok(performance.now() - t0 < 8000, 'refused at once, not at the 10 s deadline');
   });
 });

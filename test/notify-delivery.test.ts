@@ -199,9 +199,9 @@ test('the queue is bounded per receiver, notify() returns at once, and a dead re
     { queueSize: 2, attempts: 100, initialBackoffSeconds: 1, maxBackoffSeconds: 1, timeoutSeconds: 10 },
     metrics,
   );
-  const t0 = performance.now();
+  // notify() only enqueues: it answers synchronously, with the stuck receiver still holding its request.
   const results = [1, 2, 3].map((i) => n.notify(sampleCapture({ id: `c-${i}` })));
-  assert.ok(performance.now() - t0 < 50, 'notify only enqueues');
+  assert.ok(results.every((r) => !(r instanceof Promise)), 'notify only enqueues');
   // The first of each queue goes in flight at once and two wait: all fit.
   for (const r of results) assert.deepEqual([r.queued, r.dropped], [['stuck', 'dead', 'live'], []]);
   await until(() => server.requests.filter((r) => r.url === '/live').length === 3, 'all three at the live receiver');
@@ -253,7 +253,7 @@ test('stop() waits for the request in flight, is idempotent, gives a job waiting
   assert.equal(n.stop(), first, 'idempotent');
   await first;
   const took = performance.now() - t0;
-  assert.ok(took >= 100 && took < 1500, `stop waited for the slow answer, not the 30 s backoff (${took.toFixed(0)} ms)`);
+  assert.ok(took >= 100 && took < 10_000, `stop waited for the slow answer, not the 30 s backoff (${took.toFixed(0)} ms)`);
   assert.equal(statusOf(n, 'slow').delivered, 1);
   const flaky = statusOf(n, 'flaky');
   assert.equal(server.requests.filter((r) => r.url === '/flaky').length, 2, 'the retry waiting 30 s ran at once on stop');
@@ -273,7 +273,7 @@ test('stop() is bounded: a receiver that never answers is aborted at stopTimeout
   const t0 = performance.now();
   await n.stop();
   const took = performance.now() - t0;
-  assert.ok(took >= 250 && took < 1500, `stopped after ${took.toFixed(0)} ms`);
+  assert.ok(took >= 250 && took < 10_000, `stopped at stopTimeoutSeconds, not the 60 s request timeout (${took.toFixed(0)} ms)`);
   const s = statusOf(n, 'hang');
   assert.deepEqual([s.delivered, s.failed, s.dropped, s.queued], [0, 1, 2, 0]);
   assert.match(s.lastError?.message ?? '', /notifier stopped/);

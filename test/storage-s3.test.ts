@@ -204,7 +204,7 @@ test('a refused connection is STORAGE_UNAVAILABLE at once', async () => {
   await assert.rejects(store.put('k', bytes('x'), { contentType: 'text/plain' }), (err) =>
     isGopprofError(err, 'STORAGE_UNAVAILABLE') && /ECONNREFUSED/.test(err.message),
   );
-  assert.ok(Date.now() - started < 1500);
+  assert.ok(Date.now() - started < 10_000, 'refused at once, not at the 30 s deadline');
   await assert.rejects(store.check(), (err) => isGopprofError(err, 'STORAGE_UNAVAILABLE'));
 });
 
@@ -220,7 +220,7 @@ test('an endpoint that never answers gives STORAGE_UNAVAILABLE within the deadli
       const started = Date.now();
       await assert.rejects(attempt(), (err) => isGopprofError(err, 'STORAGE_UNAVAILABLE') && /300 ms/.test(err.message));
       const elapsed = Date.now() - started;
-      assert.ok(elapsed >= 250 && elapsed < 1500, `took ${elapsed} ms`);
+      assert.ok(elapsed >= 250 && elapsed < 10_000, `took ${elapsed} ms: the 300 ms deadline, not a hang`);
     }
     // The deadline destroyed the requests: no socket is left open on the server.
     await waitFor('sockets to close', () => hanging.sockets.size === 0, 2000);
@@ -230,7 +230,7 @@ test('an endpoint that never answers gives STORAGE_UNAVAILABLE within the deadli
     const slow = createS3Store(s3Options({ port: hanging.port, timeoutMs: 10_000 }));
     const started = Date.now();
     await assert.rejects(slow.get('k', AbortSignal.timeout(100)), (err) => isGopprofError(err, 'ABORTED'));
-    assert.ok(Date.now() - started < 1500);
+    assert.ok(Date.now() - started < 5000, 'the signal, not the 10 s deadline');
     await waitFor('sockets to close', () => hanging.sockets.size === 0, 2000);
   } finally {
     hanging.server.closeAllConnections();
@@ -259,7 +259,7 @@ test('every operation has the deadline, also once the bucket exists and in the m
       const started = Date.now();
       await assert.rejects(attempt(), (err) => isGopprofError(err, 'STORAGE_UNAVAILABLE') && err.message.startsWith(`s3 ${op} '`));
       const elapsed = Date.now() - started;
-      assert.ok(elapsed >= 250 && elapsed < 1500, `${op} took ${elapsed} ms`);
+      assert.ok(elapsed >= 250 && elapsed < 10_000, `${op} took ${elapsed} ms: the 300 ms deadline, not a hang`);
     }
     await waitFor('sockets to close', () => stalling.sockets.size === 0, 2000);
   } finally {
