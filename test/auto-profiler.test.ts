@@ -14,9 +14,8 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { create, toJsonString } from '@bufbuild/protobuf';
 import { timestampDate } from '@bufbuild/protobuf/wkt';
 import { type Client, credentials, Metadata, makeGenericClientConstructor, type ServiceError } from '@grpc/grpc-js';
-import { type Capture, type CaptureServiceHandle, createAnalyzer, createCaptureService } from '../src/capture/index.ts';
+import type { Capture, CaptureServiceHandle } from '../src/capture/index.ts';
 import { loadConfig } from '../src/config/index.ts';
-import { fetchProfile } from '../src/fetch/index.ts';
 import { HotPodOutcome } from '../src/gen/gopprof/v1/auto_profiler_pb.js';
 import { CaptureStatus, ProfileType, Trigger } from '../src/gen/gopprof/v1/capture_pb.js';
 import {
@@ -33,7 +32,6 @@ import { startService } from '../src/main.ts';
 import { createInfluxQlSource, type UsageSource } from '../src/metrics/index.ts';
 import { createRenderer, type Renderer } from '../src/render/index.ts';
 import { serviceDefinition } from '../src/server/index.ts';
-import { createLocalStore } from '../src/storage/index.ts';
 import { createKubernetesTargetRegistry, type KubernetesTargetRegistry, loadKubeConfig } from '../src/targets/index.ts';
 import { createLogger, MetricsRegistry } from '../src/telemetry/index.ts';
 import {
@@ -43,11 +41,12 @@ import {
   DEFAULT_RULES,
   DEFAULT_TRIGGER_POLICY,
 } from '../src/trigger/index.ts';
+import { createTestCaptureService, createTestLocalStore } from './support/capture-service.ts';
 import { type FakeKubeApi, makePod, startFakeKubeApi } from './support/fake-kube-api.ts';
 import { type GoTarget, startGoTarget } from './support/go-target.ts';
 import { createHeapsterDatabase, type InfluxDbServer, startInfluxDb } from './support/influxdb-server.ts';
 import { freePort } from './support/notify-fixtures.ts';
-import { findBinary, requireBinary } from './support/require-binary.ts';
+import { requireBinary, skipWithoutBinaries } from './support/require-binary.ts';
 
 const MIN = 60_000;
 const LATE_MS = 15_000;
@@ -122,15 +121,12 @@ async function eventually<T>(what: string, check: () => T | undefined | false | 
   }
 }
 
-const haveAll = ['influxd', 'go'].every((b) => findBinary(b) !== undefined);
-if (!haveAll && process.env.CI === 'true') throw new Error('CI must have influxd and go (apt-get install influxdb golang-go)');
-
 /** Each scenario needs both; outside CI the whole suite is skipped without them. */
 function needs(t: TestContext): boolean {
   return requireBinary(t, 'influxd') !== undefined && requireBinary(t, 'go') !== undefined;
 }
 
-describe('the auto-profiler over a real InfluxDB, real Go targets and the real capture service', { skip: haveAll ? false : 'needs influxd and go on PATH' }, () => {
+describe('the auto-profiler over a real InfluxDB, real Go targets and the real capture service', { skip: skipWithoutBinaries('influxd', 'go') }, () => {
   let influx: InfluxDbServer;
   let api: FakeKubeApi;
   let registry: KubernetesTargetRegistry;
@@ -151,15 +147,11 @@ describe('the auto-profiler over a real InfluxDB, real Go targets and the real c
     registry = createKubernetesTargetRegistry({ kubeConfig: loadKubeConfig({ kubeconfig, env: {} }).kubeConfig, namespaces: [], logger });
     await registry.start(AbortSignal.timeout(5000));
     renderer = createRenderer({ poolSize: 1 });
-    service = createCaptureService({
+    service = createTestCaptureService({
       targets: registry,
-      fetch: fetchProfile,
-      analyze: createAnalyzer(64 * mi),
-      render: (dot, signal) => renderer.render(dot, signal),
-      store: createLocalStore({ root: join(dir, 'store'), publicBaseUrl: 'http://gopprof.test:8078' }),
-      limits: { maxConcurrent: 4, maxQueued: 100, defaultSeconds: 1, maxSeconds: 30, fetchMarginSeconds: 10, maxProfileBytes: 64 * mi, linkExpirySeconds: 3600 },
-      metrics: new MetricsRegistry(),
-      logger,
+      renderer,
+      store: createTestLocalStore(join(dir, 'store')),
+      limits: { maxConcurrent: 4 },
     });
   });
 

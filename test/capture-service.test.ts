@@ -9,34 +9,19 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import { createAnalyzer } from '../src/capture/analyze-profile.ts';
-import type { CaptureDeps } from '../src/capture/capture-service.ts';
 import { createCaptureService } from '../src/capture/capture-service.ts';
 import { isGopprofError } from '../src/errors.ts';
 import { fetchProfile } from '../src/fetch/index.ts';
 import { decodeProfile } from '../src/pprof/index.ts';
 import { createRenderer, type Renderer } from '../src/render/index.ts';
-import { createLocalStore, type ObjectStore } from '../src/storage/index.ts';
+import type { ObjectStore } from '../src/storage/index.ts';
 import { createStaticTargetRegistry, PROFILE_TYPES } from '../src/targets/index.ts';
-import { createLogger, MetricsRegistry } from '../src/telemetry/index.ts';
+import { createTestLocalStore, testCaptureDeps } from './support/capture-service.ts';
 import { checkWellFormedXml } from './support/check-well-formed-xml.ts';
-import { type GoTarget, startGoTarget } from './support/go-target.ts';
-import { findBinary } from './support/require-binary.ts';
+import { GO_TARGET_HOT_FUNCTIONS as HOT, type GoTarget, startGoTarget } from './support/go-target.ts';
+import { skipWithoutBinaries } from './support/require-binary.ts';
 
-const HOT: Record<string, string> = {
-  cpu: 'main.burnCPU',
-  heap: 'main.leakMemory',
-  allocs: 'main.leakMemory',
-  goroutine: 'main.parkGoroutines',
-  mutex: 'main.contendMutex',
-  block: 'main.blockOnChannel',
-  threadcreate: 'runtime.newm',
-};
-
-const haveGo = findBinary('go') !== undefined;
-if (!haveGo && process.env.CI === 'true') throw new Error('CI must have go (apt-get install golang-go)');
-
-describe('capture service with a real Go target', { skip: haveGo ? false : 'go is not on PATH' }, () => {
+describe('capture service with a real Go target', { skip: skipWithoutBinaries('go') }, () => {
   let go: GoTarget;
   let renderer: Renderer;
   let fakeServer: ReturnType<typeof createServer>;
@@ -61,33 +46,21 @@ describe('capture service with a real Go target', { skip: haveGo ? false : 'go i
 
   async function setup(fetchCount?: { n: number }, store?: ObjectStore) {
     const root = await mkdtemp(join(tmpdir(), 'gopprof-capture-'));
-    const st = store ?? createLocalStore({ root, publicBaseUrl: 'http://gopprof.test:8078' });
+    const st = store ?? createTestLocalStore(root);
     const targets = createStaticTargetRegistry([
       { name: 'go', url: `${go.url}/debug/pprof`, labels: { app: 'go' }, owner: 'team-go' },
       { name: 'closed', url: 'http://127.0.0.1:1/debug/pprof', labels: {}, owner: '' },
       { name: 'fake', url: fakeUrl, labels: {}, owner: '' },
     ]);
-    const deps: CaptureDeps = {
+    const deps = testCaptureDeps({
       targets,
+      renderer,
+      store: st,
       fetch: (target, type, options) => {
         if (fetchCount) fetchCount.n++;
         return fetchProfile(target, type, options);
       },
-      analyze: createAnalyzer(64 * 2 ** 20),
-      render: (dot, signal) => renderer.render(dot, signal),
-      store: st,
-      limits: {
-        maxConcurrent: 8,
-        maxQueued: 100,
-        defaultSeconds: 1,
-        maxSeconds: 30,
-        fetchMarginSeconds: 10,
-        maxProfileBytes: 64 * 2 ** 20,
-        linkExpirySeconds: 3600,
-      },
-      metrics: new MetricsRegistry(),
-      logger: createLogger('silent'),
-    };
+    });
     return { service: createCaptureService(deps), store: st, deps };
   }
 

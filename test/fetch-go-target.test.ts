@@ -12,7 +12,7 @@ import { createSingleFlight } from '../src/capture/single-flight.ts';
 import { type GopprofError, isGopprofError } from '../src/errors.ts';
 import { type FetchResult, fetchProfile } from '../src/fetch/index.ts';
 import type { ProfileType, Target } from '../src/targets/target.ts';
-import { type GoTarget, startGoTarget } from './support/go-target.ts';
+import { GO_TARGET_HOT_FUNCTIONS, type GoTarget, startGoTarget } from './support/go-target.ts';
 import { requireBinary } from './support/require-binary.ts';
 
 let started: Promise<GoTarget> | undefined;
@@ -36,15 +36,8 @@ function assertProfileNaming(result: FetchResult, fn: string): void {
 test('fetches every snapshot type from a real Go target', async (t) => {
   if (!requireBinary(t, 'go')) return;
   const target = await goTarget();
-  const expected: Record<Exclude<ProfileType, 'cpu'>, string> = {
-    heap: 'main.leakMemory',
-    allocs: 'main.leakMemory',
-    goroutine: 'main.parkGoroutines',
-    mutex: 'main.contendMutex',
-    block: 'main.blockOnChannel',
-    threadcreate: 'runtime.newm',
-  };
-  for (const [type, fn] of Object.entries(expected)) {
+  for (const [type, fn] of Object.entries(GO_TARGET_HOT_FUNCTIONS)) {
+    if (type === 'cpu') continue;
     const result = await fetchProfile(target, type as ProfileType, { seconds: 0, timeoutMs: 20_000 });
     assertProfileNaming(result, fn);
   }

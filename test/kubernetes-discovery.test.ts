@@ -13,12 +13,9 @@ import { describe, type TestContext, test } from 'node:test';
 import { create } from '@bufbuild/protobuf';
 import { type Client, credentials, Metadata, makeGenericClientConstructor, type ServiceError } from '@grpc/grpc-js';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { createAnalyzer } from '../src/capture/analyze-profile.ts';
-import { createCaptureService } from '../src/capture/capture-service.ts';
 import type { Capture } from '../src/capture/index.ts';
 import { loadConfig } from '../src/config/index.ts';
 import { isGopprofError } from '../src/errors.ts';
-import { fetchProfile } from '../src/fetch/index.ts';
 import { CaptureStatus, ProfileType } from '../src/gen/gopprof/v1/capture_pb.js';
 import {
   type ListTargetsResponse,
@@ -31,7 +28,6 @@ import { startService } from '../src/main.ts';
 import { createRenderer } from '../src/render/index.ts';
 import { serviceDefinition } from '../src/server/index.ts';
 import { selectTargets as selectGroup } from '../src/server/select-targets.ts';
-import { createLocalStore } from '../src/storage/index.ts';
 import {
   combineRegistries,
   createKubernetesTargetRegistry,
@@ -42,10 +38,11 @@ import {
   loadKubeConfig,
   SYSTEM_CLOCK,
 } from '../src/targets/index.ts';
-import { createLogger, MetricsRegistry } from '../src/telemetry/index.ts';
+import { createLogger } from '../src/telemetry/index.ts';
+import { createTestCaptureService, createTestLocalStore } from './support/capture-service.ts';
 import { type FakeKubeApi, makePod, startFakeKubeApi } from './support/fake-kube-api.ts';
 import { startGoTarget } from './support/go-target.ts';
-import { findBinary } from './support/require-binary.ts';
+import { skipWithoutBinaries } from './support/require-binary.ts';
 
 const logger = createLogger('silent');
 
@@ -337,10 +334,7 @@ test('stop() ends the watch and is idempotent; no request follows it', async (t)
   await assert.rejects(registry.start(), (e: unknown) => isGopprofError(e, 'ABORTED'));
 });
 
-const haveGo = findBinary('go') !== undefined;
-if (!haveGo && process.env.CI === 'true') throw new Error('CI must have go (apt-get install golang-go)');
-
-describe('profiling discovered pods that are real Go programs', { skip: haveGo ? false : 'go is not on PATH' }, () => {
+describe('profiling discovered pods that are real Go programs', { skip: skipWithoutBinaries('go') }, () => {
   async function captureSetup(t: TestContext) {
     const { api, registry } = await setup(t);
     const renderer = createRenderer({ poolSize: 1 });
@@ -349,23 +343,10 @@ describe('profiling discovered pods that are real Go programs', { skip: haveGo ?
       await renderer.stop();
       await rm(root, { recursive: true, force: true });
     });
-    const service = createCaptureService({
+    const service = createTestCaptureService({
       targets: combineRegistries([createStaticTargetRegistry([]), registry]),
-      fetch: fetchProfile,
-      analyze: createAnalyzer(64 * 2 ** 20),
-      render: (dot, signal) => renderer.render(dot, signal),
-      store: createLocalStore({ root, publicBaseUrl: 'http://gopprof.test:8078' }),
-      limits: {
-        maxConcurrent: 8,
-        maxQueued: 100,
-        defaultSeconds: 1,
-        maxSeconds: 30,
-        fetchMarginSeconds: 10,
-        maxProfileBytes: 64 * 2 ** 20,
-        linkExpirySeconds: 3600,
-      },
-      metrics: new MetricsRegistry(),
-      logger,
+      renderer,
+      store: createTestLocalStore(root),
     });
     return { api, registry, service };
   }

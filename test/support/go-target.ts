@@ -10,8 +10,23 @@ import { execFile, spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
+import type { ProfileType } from '../../src/targets/index.ts';
 
 const execFileAsync = promisify(execFile);
+
+/**
+ * The function each profile of the target shows as hot: what its workload
+ * does for that profile type (threadcreate has only the runtime's).
+ */
+export const GO_TARGET_HOT_FUNCTIONS: Readonly<Record<ProfileType, string>> = {
+  cpu: 'main.burnCPU',
+  heap: 'main.leakMemory',
+  allocs: 'main.leakMemory',
+  goroutine: 'main.parkGoroutines',
+  mutex: 'main.contendMutex',
+  block: 'main.blockOnChannel',
+  threadcreate: 'runtime.newm',
+};
 
 /** Where the Go sources, build script and binary live. */
 export const GO_TARGET_DIR = fileURLToPath(new URL('../gotarget/', import.meta.url));

@@ -24,8 +24,27 @@ export function findBinary(name: string): string | undefined {
 export function requireBinary(t: TestContext, name: string): string | undefined {
   const path = findBinary(name);
   if (path) return path;
-  const reason = `${name} is not on PATH (apt-get install it, or run .ci/run)`;
-  if (process.env.CI === 'true') throw new Error(`CI must have ${name}: ${reason}`);
-  t.skip(reason);
+  t.skip(missingReason([name]));
   return undefined;
+}
+
+/**
+ * The `skip` option of a suite whose every test needs all of `names`: false
+ * when they are on PATH; outside CI, the reason to skip; in CI it throws, as
+ * requireBinary does. Use as `describe('…', { skip: skipWithoutBinaries('go') }, …)`.
+ */
+export function skipWithoutBinaries(...names: string[]): false | string {
+  const missing = names.filter((name) => findBinary(name) === undefined);
+  return missing.length === 0 ? false : missingReason(missing);
+}
+
+/** Why tests needing `missing` cannot run; throws instead in CI, where a missing program is a broken install. */
+function missingReason(missing: readonly string[]): string {
+  const names = missing.join(' and ');
+  const reason =
+    missing.length === 1
+      ? `${names} is not on PATH (apt-get install it, or run .ci/run)`
+      : `${names} are not on PATH (apt-get install them, or run .ci/run)`;
+  if (process.env.CI === 'true') throw new Error(`CI must have ${names}: ${reason}`);
+  return reason;
 }
