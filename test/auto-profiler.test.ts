@@ -13,7 +13,6 @@ import { after, before, describe, type TestContext, test } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { create, toJsonString } from '@bufbuild/protobuf';
 import { timestampDate } from '@bufbuild/protobuf/wkt';
-import { type Client, credentials, Metadata, makeGenericClientConstructor, type ServiceError } from '@grpc/grpc-js';
 import type { Capture, CaptureServiceHandle } from '../src/capture/index.ts';
 import { loadConfig } from '../src/config/index.ts';
 import { HotPodOutcome } from '../src/gen/gopprof/v1/auto_profiler_pb.js';
@@ -26,12 +25,10 @@ import {
   ListCapturesRequestSchema,
   type ListTargetsResponse,
   ListTargetsRequestSchema,
-  ProfilerService,
 } from '../src/gen/gopprof/v1/profiler_pb.js';
 import { startService } from '../src/main.ts';
 import { createInfluxQlSource, type UsageSource } from '../src/metrics/index.ts';
 import { createRenderer, type Renderer } from '../src/render/index.ts';
-import { serviceDefinition } from '../src/server/index.ts';
 import { createKubernetesTargetRegistry, type KubernetesTargetRegistry, loadKubeConfig } from '../src/targets/index.ts';
 import { createLogger, MetricsRegistry } from '../src/telemetry/index.ts';
 import {
@@ -45,6 +42,7 @@ import { createTestCaptureService, createTestLocalStore } from './support/captur
 import { type FakeKubeApi, makePod, startFakeKubeApi } from './support/fake-kube-api.ts';
 import { type GoTarget, startGoTarget } from './support/go-target.ts';
 import { createHeapsterDatabase, type InfluxDbServer, startInfluxDb } from './support/influxdb-server.ts';
+import { connectProfiler, loopbackServiceEnv } from './support/loopback-service.ts';
 import { freePort } from './support/notify-fixtures.ts';
 import { requireBinary, skipWithoutBinaries } from './support/require-binary.ts';
 
@@ -381,11 +379,7 @@ describe('the auto-profiler over a real InfluxDB, real Go targets and the real c
     const config = await loadConfig({
       file: '',
       env: {
-        GOPPROF_GRPC_HOST: '127.0.0.1',
-        GOPPROF_GRPC_PORT: '0',
-        GOPPROF_HTTP_HOST: '127.0.0.1',
-        GOPPROF_HTTP_PORT: '0',
-        GOPPROF_STORAGE_LOCAL_DIR: join(dir, 'svc-store'),
+        ...loopbackServiceEnv(join(dir, 'svc-store')),
         GOPPROF_KUBERNETES_ENABLED: 'true',
         GOPPROF_KUBERNETES_KUBECONFIG: kubeconfig,
         GOPPROF_KUBERNETES_NAMESPACES: JSON.stringify([ns]),
@@ -401,17 +395,11 @@ describe('the auto-profiler over a real InfluxDB, real Go targets and the real c
       },
     });
     const running = await startService(config, logger);
-    const Ctor = makeGenericClientConstructor(serviceDefinition(ProfilerService), 'ProfilerService');
-    const client: Client = new Ctor(`127.0.0.1:${running.grpcPort}`, credentials.createInsecure());
+    const { call, close } = connectProfiler(running.grpcPort);
     t.after(async () => {
-      client.close();
+      close();
       await running.stop();
     });
-    type Unary = (req: unknown, md: Metadata, cb: (err: ServiceError | null, res?: unknown) => void) => void;
-    const call = <T>(method: string, request: unknown) =>
-      new Promise<T>((resolve, reject) => {
-        (client as unknown as Record<string, Unary>)[method].call(client, request, new Metadata(), (err, res) => (err ? reject(err) : resolve(res as T)));
-      });
 
     const listed = await eventually('two automatic captures listed over gRPC', async () => {
       const r = await call<ListCapturesResponse>('listCaptures', create(ListCapturesRequestSchema, { trigger: Trigger.AUTO }));
@@ -468,11 +456,7 @@ test('each configured source kind is wired; a source that cannot be reached is s
     const config = await loadConfig({
       file: '',
       env: {
-        GOPPROF_GRPC_HOST: '127.0.0.1',
-        GOPPROF_GRPC_PORT: '0',
-        GOPPROF_HTTP_HOST: '127.0.0.1',
-        GOPPROF_HTTP_PORT: '0',
-        GOPPROF_STORAGE_LOCAL_DIR: join(dir, kind),
+        ...loopbackServiceEnv(join(dir, kind)),
         GOPPROF_AUTO_PROFILER_ENABLED: 'true',
         GOPPROF_AUTO_PROFILER_SOURCE_KIND: kind,
         // Port 1 on loopback: nothing listens there.
@@ -482,17 +466,10 @@ test('each configured source kind is wired; a source that cannot be reached is s
       },
     });
     const running = await startService(config, logger);
-    const Ctor = makeGenericClientConstructor(serviceDefinition(ProfilerService), 'ProfilerService');
-    const client: Client = new Ctor(`127.0.0.1:${running.grpcPort}`, credentials.createInsecure());
+    const client = connectProfiler(running.grpcPort);
     try {
       const status = await eventually(`${kind}: the first evaluation failed and says so`, async () => {
-        const s = await new Promise<GetAutoProfilerStatusResponse>((resolve, reject) => {
-          const fn = (client as unknown as Record<string, (r: unknown, m: Metadata, cb: (e: ServiceError | null, r?: unknown) => void) => void>)
-            .getAutoProfilerStatus;
-          fn.call(client, create(GetAutoProfilerStatusRequestSchema, {}), new Metadata(), (err, res) =>
-            err ? reject(err) : resolve(res as GetAutoProfilerStatusResponse),
-          );
-        });
+        const s = await client.call<GetAutoProfilerStatusResponse>('getAutoProfilerStatus', create(GetAutoProfilerStatusRequestSchema, {}));
         return s.consecutiveFailures > 0 && s;
       });
       assert.match(status.source, described);

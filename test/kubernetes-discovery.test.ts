@@ -11,7 +11,6 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, type TestContext, test } from 'node:test';
 import { create } from '@bufbuild/protobuf';
-import { type Client, credentials, Metadata, makeGenericClientConstructor, type ServiceError } from '@grpc/grpc-js';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Capture } from '../src/capture/index.ts';
 import { loadConfig } from '../src/config/index.ts';
@@ -22,11 +21,9 @@ import {
   ListTargetsRequestSchema,
   type ProfilePodResponse,
   ProfilePodRequestSchema,
-  ProfilerService,
 } from '../src/gen/gopprof/v1/profiler_pb.js';
 import { startService } from '../src/main.ts';
 import { createRenderer } from '../src/render/index.ts';
-import { serviceDefinition } from '../src/server/index.ts';
 import { selectTargets as selectGroup } from '../src/server/select-targets.ts';
 import {
   combineRegistries,
@@ -42,6 +39,7 @@ import { createLogger } from '../src/telemetry/index.ts';
 import { createTestCaptureService, createTestLocalStore } from './support/capture-service.ts';
 import { type FakeKubeApi, makePod, startFakeKubeApi } from './support/fake-kube-api.ts';
 import { startGoTarget } from './support/go-target.ts';
+import { connectProfiler, loopbackServiceEnv } from './support/loopback-service.ts';
 import { skipWithoutBinaries } from './support/require-binary.ts';
 
 const logger = createLogger('silent');
@@ -447,30 +445,18 @@ describe('profiling discovered pods that are real Go programs', { skip: skipWith
     const config = await loadConfig({
       file: '',
       env: {
-        GOPPROF_GRPC_HOST: '127.0.0.1',
-        GOPPROF_GRPC_PORT: '0',
-        GOPPROF_HTTP_HOST: '127.0.0.1',
-        GOPPROF_HTTP_PORT: '0',
-        GOPPROF_STORAGE_LOCAL_DIR: join(dir, 'store'),
+        ...loopbackServiceEnv(join(dir, 'store')),
         GOPPROF_KUBERNETES_ENABLED: 'true',
         GOPPROF_KUBERNETES_KUBECONFIG: kubeconfig,
         GOPPROF_KUBERNETES_NAMESPACES: '["shop"]',
       },
     });
     const service = await startService(config, logger);
-    const Ctor = makeGenericClientConstructor(serviceDefinition(ProfilerService), 'ProfilerService');
-    const client: Client = new Ctor(`127.0.0.1:${service.grpcPort}`, credentials.createInsecure());
+    const { call, close } = connectProfiler(service.grpcPort);
     t.after(async () => {
-      client.close();
+      close();
       await service.stop();
     });
-    type Unary = (req: unknown, md: Metadata, cb: (err: ServiceError | null, res?: unknown) => void) => void;
-    const call = <T>(method: string, request: unknown) =>
-      new Promise<T>((resolve, reject) => {
-        (client as unknown as Record<string, Unary>)[method].call(client, request, new Metadata(), (err, res) =>
-          err ? reject(err) : resolve(res as T),
-        );
-      });
 
     const listed = await call<ListTargetsResponse>('listTargets', create(ListTargetsRequestSchema, {}));
     assert.deepEqual(

@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { after, before, describe, test } from 'node:test';
 import { create } from '@bufbuild/protobuf';
-import { type Client, credentials, Metadata, makeGenericClientConstructor, type ServiceError } from '@grpc/grpc-js';
+import type { ServiceError } from '@grpc/grpc-js';
 import { loadConfig } from '../src/config/index.ts';
 import { ArtifactKind, CaptureStatus, ProfileType } from '../src/gen/gopprof/v1/capture_pb.js';
 import {
@@ -21,14 +21,13 @@ import {
   ListTargetsRequestSchema,
   type ProfilePodResponse,
   ProfilePodRequestSchema,
-  ProfilerService,
 } from '../src/gen/gopprof/v1/profiler_pb.js';
 import { type RunningService, startService } from '../src/main.ts';
 import { decodeProfile } from '../src/pprof/index.ts';
-import { serviceDefinition } from '../src/server/index.ts';
 import { createLogger } from '../src/telemetry/index.ts';
 import { checkWellFormedXml } from './support/check-well-formed-xml.ts';
 import { type GoTarget, startGoTarget } from './support/go-target.ts';
+import { connectProfiler, type ProfilerTestClient } from './support/loopback-service.ts';
 import { skipWithoutBinaries } from './support/require-binary.ts';
 
 const execFileAsync = promisify(execFile);
@@ -44,20 +43,10 @@ const CASES: [ProfileType, number, string][] = [
   [ProfileType.THREADCREATE, 0, 'runtime.newm'],
 ];
 
-type Unary = (req: unknown, md: Metadata, cb: (err: ServiceError | null, res?: unknown) => void) => void;
-
-function call<T>(client: Client, method: string, request: unknown): Promise<T> {
-  return new Promise((resolve, reject) => {
-    (client as unknown as Record<string, Unary>)[method].call(client, request, new Metadata(), (err, res) =>
-      err ? reject(err) : resolve(res as T),
-    );
-  });
-}
-
 describe('gopprof service end to end', { skip: skipWithoutBinaries('go') }, () => {
   let go: GoTarget;
   let service: RunningService;
-  let client: Client;
+  let client: ProfilerTestClient;
 
   before(async () => {
     go = await startGoTarget();
@@ -76,8 +65,7 @@ describe('gopprof service end to end', { skip: skipWithoutBinaries('go') }, () =
     );
     const config = await loadConfig({ file, env: {} });
     service = await startService(config, createLogger('silent'));
-    const Ctor = makeGenericClientConstructor(serviceDefinition(ProfilerService), 'ProfilerService');
-    client = new Ctor(`127.0.0.1:${service.grpcPort}`, credentials.createInsecure());
+    client = connectProfiler(service.grpcPort);
   });
 
   after(async () => {
@@ -88,8 +76,7 @@ describe('gopprof service end to end', { skip: skipWithoutBinaries('go') }, () =
 
   test('ProfilePod captures every profile type; artifacts are served and name the hot functions', async () => {
     for (const [type, seconds, hot] of CASES) {
-      const res = await call<ProfilePodResponse>(
-        client,
+      const res = await client.call<ProfilePodResponse>(
         'profilePod',
         create(ProfilePodRequestSchema, { target: { kind: { case: 'name', value: 'gotarget' } }, type, seconds }),
       );
@@ -112,9 +99,9 @@ describe('gopprof service end to end', { skip: skipWithoutBinaries('go') }, () =
         );
       }
     }
-    const listed = await call<ListCapturesResponse>(client, 'listCaptures', create(ListCapturesRequestSchema, {}));
+    const listed = await client.call<ListCapturesResponse>('listCaptures', create(ListCapturesRequestSchema, {}));
     assert.equal(listed.captures.length, CASES.length);
-    const targets = await call<ListTargetsResponse>(client, 'listTargets', create(ListTargetsRequestSchema, {}));
+    const targets = await client.call<ListTargetsResponse>('listTargets', create(ListTargetsRequestSchema, {}));
     assert.equal(targets.targets.length, 1);
     const metrics = await (await fetch(`http://127.0.0.1:${service.httpPort}/metrics`)).text();
     assert.match(metrics, /gopprof_captures_total\{result="ok",trigger="manual",type="cpu"\} 1/);
@@ -123,7 +110,7 @@ describe('gopprof service end to end', { skip: skipWithoutBinaries('go') }, () =
 
   test('a caller cannot name a URL, only known targets', async () => {
     await assert.rejects(
-      call(client, 'profilePod', create(ProfilePodRequestSchema, { target: { kind: { case: 'id', value: 'http://127.0.0.1:1/' } }, type: ProfileType.HEAP })),
+      client.call('profilePod', create(ProfilePodRequestSchema, { target: { kind: { case: 'id', value: 'http://127.0.0.1:1/' } }, type: ProfileType.HEAP })),
       (err: ServiceError) => err.code === 5, // NOT_FOUND
     );
   });

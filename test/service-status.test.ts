@@ -13,7 +13,6 @@ import { join } from 'node:path';
 import { type TestContext, test } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { create, toBinary, toJsonString } from '@bufbuild/protobuf';
-import { type Client, credentials, Metadata, makeGenericClientConstructor, type ServiceError } from '@grpc/grpc-js';
 import { loadConfig } from '../src/config/index.ts';
 import { NotificationReceiverKind } from '../src/gen/gopprof/v1/notification_pb.js';
 import {
@@ -22,14 +21,14 @@ import {
   GetAutoProfilerStatusResponseSchema,
   type ListTargetsResponse,
   ListTargetsRequestSchema,
-  ProfilerService,
 } from '../src/gen/gopprof/v1/profiler_pb.js';
 import { type RunningService, startService } from '../src/main.ts';
 import { createNotifier } from '../src/notify/index.ts';
-import { createGrpcServer, serviceDefinition } from '../src/server/index.ts';
+import { createGrpcServer, } from '../src/server/index.ts';
 import { FakeCaptureService } from '../src/server/fake-capture-service.ts';
 import { createLogger } from '../src/telemetry/index.ts';
 import { type FakeKubeApi, makePod, startFakeKubeApi } from './support/fake-kube-api.ts';
+import { connectProfiler, loopbackServiceEnv, type ProfilerTestClient } from './support/loopback-service.ts';
 import { freePort, sampleCapture } from './support/notify-fixtures.ts';
 
 const logger = createLogger('silent');
@@ -46,17 +45,11 @@ async function eventually<T>(what: string, check: () => T | undefined | false | 
   }
 }
 
-type Unary = (req: unknown, md: Metadata, cb: (err: ServiceError | null, res?: unknown) => void) => void;
-
 /** A ProfilerService client on `port`, closed when the test ends; `call` runs one unary method. */
-function clientFor(t: TestContext, port: number) {
-  const Ctor = makeGenericClientConstructor(serviceDefinition(ProfilerService), 'ProfilerService');
-  const client: Client = new Ctor(`127.0.0.1:${port}`, credentials.createInsecure());
-  t.after(() => client.close());
-  return <T>(method: string, request: unknown) =>
-    new Promise<T>((resolve, reject) => {
-      (client as unknown as Record<string, Unary>)[method].call(client, request, new Metadata(), (err, res) => (err ? reject(err) : resolve(res as T)));
-    });
+function clientFor(t: TestContext, port: number): ProfilerTestClient['call'] {
+  const { call, close } = connectProfiler(port);
+  t.after(close);
+  return call;
 }
 
 /** The service with discovery on, against `api`, watching namespace shop; stopped when the test ends. */
@@ -66,11 +59,7 @@ async function serviceFor(t: TestContext, api: FakeKubeApi, env: Record<string, 
   const config = await loadConfig({
     file: '',
     env: {
-      GOPPROF_GRPC_HOST: '127.0.0.1',
-      GOPPROF_GRPC_PORT: '0',
-      GOPPROF_HTTP_HOST: '127.0.0.1',
-      GOPPROF_HTTP_PORT: '0',
-      GOPPROF_STORAGE_LOCAL_DIR: join(dir, 'store'),
+      ...loopbackServiceEnv(join(dir, 'store')),
       GOPPROF_KUBERNETES_ENABLED: 'true',
       GOPPROF_KUBERNETES_KUBECONFIG: await api.writeKubeconfig(dir),
       GOPPROF_KUBERNETES_NAMESPACES: '["shop"]',
