@@ -10,7 +10,6 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, type TestContext, test } from 'node:test';
-import { setTimeout as sleep } from 'node:timers/promises';
 import { create, toJsonString } from '@bufbuild/protobuf';
 import { timestampDate } from '@bufbuild/protobuf/wkt';
 import type { Capture, CaptureServiceHandle } from '../src/capture/index.ts';
@@ -39,6 +38,7 @@ import {
   DEFAULT_TRIGGER_POLICY,
 } from '../src/trigger/index.ts';
 import { createTestCaptureService, createTestLocalStore } from './support/capture-service.ts';
+import { type Check, eventually as pollUntil } from './support/eventually.ts';
 import { type FakeKubeApi, makePod, startFakeKubeApi } from './support/fake-kube-api.ts';
 import { type GoTarget, startGoTarget } from './support/go-target.ts';
 import { createHeapsterDatabase, type InfluxDbServer, startInfluxDb } from './support/influxdb-server.ts';
@@ -109,15 +109,8 @@ function testClock(start: number) {
   } satisfies AutoProfilerClock & Record<string, unknown>;
 }
 
-async function eventually<T>(what: string, check: () => T | undefined | false | Promise<T | undefined | false>, timeoutMs = 10_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const v = await check();
-    if (v) return v;
-    if (Date.now() > deadline) assert.fail(`${what}: not within ${timeoutMs} ms`);
-    await sleep(20);
-  }
-}
+/** eventually() with this suite's longer default wait: evaluations and captures take seconds. */
+const eventually = <T>(what: string, check: Check<T>, timeoutMs = 10_000): Promise<T> => pollUntil(what, check, timeoutMs);
 
 /** Each scenario needs both; outside CI the whole suite is skipped without them. */
 function needs(t: TestContext): boolean {

@@ -27,23 +27,13 @@ import { createNotifier } from '../src/notify/index.ts';
 import { createGrpcServer, } from '../src/server/index.ts';
 import { FakeCaptureService } from '../src/server/fake-capture-service.ts';
 import { createLogger } from '../src/telemetry/index.ts';
+import { eventually } from './support/eventually.ts';
 import { type FakeKubeApi, makePod, startFakeKubeApi } from './support/fake-kube-api.ts';
 import { connectProfiler, loopbackServiceEnv, type ProfilerTestClient } from './support/loopback-service.ts';
 import { freePort, sampleCapture } from './support/notify-fixtures.ts';
 
 const logger = createLogger('silent');
 const SECRET = 'SECRETTOKEN';
-
-/** Polls until `check` returns something truthy; fails naming `what` after the deadline. */
-async function eventually<T>(what: string, check: () => T | undefined | false | Promise<T | undefined | false>, timeoutMs = 5000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const v = await check();
-    if (v) return v;
-    if (Date.now() > deadline) assert.fail(`${what}: not within ${timeoutMs} ms`);
-    await sleep(20);
-  }
-}
 
 /** A ProfilerService client on `port`, closed when the test ends; `call` runs one unary method. */
 function clientFor(t: TestContext, port: number): ProfilerTestClient['call'] {
