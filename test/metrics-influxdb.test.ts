@@ -385,6 +385,7 @@ test('Flux source against InfluxDB 2.x answers', async (t) => {
       url: `${endpoint.url}/`,
       org: 'gopprof',
       token: TOKEN,
+      // biome-ignore lint/suspicious/noTemplateCurlyInString: a literal ${x} the Flux string escaping must keep inert
       bucket: 'k8s "pods" ${x}',
       schema: { namespaceTag: 'namespace_name', typeTag: '' },
     });
