@@ -6,18 +6,16 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { create } from '@bufbuild/protobuf';
 import { timestampDate } from '@bufbuild/protobuf/wkt';
-import { type Client, credentials, Metadata, makeGenericClientConstructor, type ServiceError } from '@grpc/grpc-js';
+import { connectProfiler } from '../../test/support/loopback-service.ts';
 import { HotPodOutcome, RatioBasis, Resource } from '../gen/gopprof/v1/auto_profiler_pb.js';
 import { ProfileType } from '../gen/gopprof/v1/capture_pb.js';
 import {
-  type GetAutoProfilerStatusResponse,
   GetAutoProfilerStatusRequestSchema,
-  ProfilerService,
+  type GetAutoProfilerStatusResponse,
 } from '../gen/gopprof/v1/profiler_pb.js';
 import type { AutoProfilerStatusView } from './auto-profiler-status.ts';
 import { createGrpcServer } from './create-grpc-server.ts';
 import { FakeCaptureService } from './fake-capture-service.ts';
-import { serviceDefinition } from './service-definition.ts';
 
 const STATUS: AutoProfilerStatusView = {
   enabled: true,
@@ -64,17 +62,9 @@ const STATUS: AutoProfilerStatusView = {
 
 async function call(status: AutoProfilerStatusView | undefined): Promise<GetAutoProfilerStatusResponse> {
   const server = createGrpcServer({ captureService: new FakeCaptureService([]), autoProfiler: status && { status: () => status } });
-  const port = await server.start('127.0.0.1', 0);
-  const Ctor = makeGenericClientConstructor(serviceDefinition(ProfilerService), 'ProfilerService');
-  const client: Client = new Ctor(`127.0.0.1:${port}`, credentials.createInsecure());
+  const client = connectProfiler(await server.start('127.0.0.1', 0));
   try {
-    return await new Promise((resolve, reject) => {
-      const fn = (client as unknown as Record<string, (r: unknown, m: Metadata, cb: (e: ServiceError | null, r?: unknown) => void) => void>)
-        .getAutoProfilerStatus;
-      fn.call(client, create(GetAutoProfilerStatusRequestSchema, {}), new Metadata(), (err, res) =>
-        err ? reject(err) : resolve(res as GetAutoProfilerStatusResponse),
-      );
-    });
+    return await client.call<GetAutoProfilerStatusResponse>('getAutoProfilerStatus', create(GetAutoProfilerStatusRequestSchema, {}));
   } finally {
     client.close();
     await server.stop();

@@ -7,17 +7,15 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { create } from '@bufbuild/protobuf';
 import { timestampDate } from '@bufbuild/protobuf/wkt';
-import { type Client, credentials, Metadata, makeGenericClientConstructor, type ServiceError } from '@grpc/grpc-js';
+import { connectProfiler } from '../../test/support/loopback-service.ts';
 import { NotificationReceiverKind } from '../gen/gopprof/v1/notification_pb.js';
 import {
-  type GetAutoProfilerStatusResponse,
   GetAutoProfilerStatusRequestSchema,
-  ProfilerService,
+  type GetAutoProfilerStatusResponse,
 } from '../gen/gopprof/v1/profiler_pb.js';
 import { createGrpcServer, type GrpcServerOptions } from './create-grpc-server.ts';
 import { FakeCaptureService } from './fake-capture-service.ts';
 import type { NotificationReceiverView } from './notification-status.ts';
-import { serviceDefinition } from './service-definition.ts';
 
 const RECEIVERS: readonly NotificationReceiverView[] = [
   {
@@ -64,17 +62,9 @@ const RECEIVERS: readonly NotificationReceiverView[] = [
 
 async function status(options: Partial<GrpcServerOptions>): Promise<GetAutoProfilerStatusResponse> {
   const server = createGrpcServer({ captureService: new FakeCaptureService([]), ...options });
-  const port = await server.start('127.0.0.1', 0);
-  const Ctor = makeGenericClientConstructor(serviceDefinition(ProfilerService), 'ProfilerService');
-  const client: Client = new Ctor(`127.0.0.1:${port}`, credentials.createInsecure());
+  const client = connectProfiler(await server.start('127.0.0.1', 0));
   try {
-    return await new Promise((resolve, reject) => {
-      const fn = (client as unknown as Record<string, (r: unknown, m: Metadata, cb: (e: ServiceError | null, r?: unknown) => void) => void>)
-        .getAutoProfilerStatus;
-      fn.call(client, create(GetAutoProfilerStatusRequestSchema, {}), new Metadata(), (err, res) =>
-        err ? reject(err) : resolve(res as GetAutoProfilerStatusResponse),
-      );
-    });
+    return await client.call<GetAutoProfilerStatusResponse>('getAutoProfilerStatus', create(GetAutoProfilerStatusRequestSchema, {}));
   } finally {
     client.close();
     await server.stop();
@@ -149,17 +139,8 @@ test('the status is read on every call, not once', async () => {
   let delivered = 0;
   const provider = () => [{ ...RECEIVERS[0], delivered: ++delivered }];
   const server = createGrpcServer({ captureService: new FakeCaptureService([]), notificationStatus: provider });
-  const port = await server.start('127.0.0.1', 0);
-  const Ctor = makeGenericClientConstructor(serviceDefinition(ProfilerService), 'ProfilerService');
-  const client: Client = new Ctor(`127.0.0.1:${port}`, credentials.createInsecure());
-  const call = () =>
-    new Promise<GetAutoProfilerStatusResponse>((resolve, reject) => {
-      const fn = (client as unknown as Record<string, (r: unknown, m: Metadata, cb: (e: ServiceError | null, r?: unknown) => void) => void>)
-        .getAutoProfilerStatus;
-      fn.call(client, create(GetAutoProfilerStatusRequestSchema, {}), new Metadata(), (err, res) =>
-        err ? reject(err) : resolve(res as GetAutoProfilerStatusResponse),
-      );
-    });
+  const client = connectProfiler(await server.start('127.0.0.1', 0));
+  const call = () => client.call<GetAutoProfilerStatusResponse>('getAutoProfilerStatus', create(GetAutoProfilerStatusRequestSchema, {}));
   try {
     assert.equal((await call()).notifications[0].delivered, 1n);
     assert.equal((await call()).notifications[0].delivered, 2n);
