@@ -114,6 +114,21 @@ function triggerRules(a: Config['autoProfiler']): TriggerRule[] {
 /** Starts the service from a loaded configuration. */
 export async function startService(config: Config, logger?: Logger): Promise<RunningService> {
   const log = logger ?? createLogger(config.log.level);
+  // Whatever a failed start had already set going is stopped again, newest first:
+  // a listening HTTP server or an open pod watch would keep the failed process alive.
+  const started: (() => Promise<void>)[] = [];
+  try {
+    return await startComponents(config, log, started);
+  } catch (err) {
+    for (const stop of started.reverse()) {
+      await stop().catch((cause: unknown) => log.warn({ err: cause }, 'stopping after a failed start failed'));
+    }
+    throw err;
+  }
+}
+
+/** startService's work; pushes onto `started` how to stop each part as soon as it exists. */
+async function startComponents(config: Config, log: Logger, started: (() => Promise<void>)[]): Promise<RunningService> {
   const metrics = new MetricsRegistry();
   const root = resolve(config.storage.localDir);
   // Pod discovery; a bad kubeconfig fails the start before anything listens.
@@ -126,6 +141,7 @@ export async function startService(config: Config, logger?: Logger): Promise<Run
         logger: log,
       })
     : undefined;
+  if (kubernetes) started.push(() => kubernetes.stop());
   const staticTargets = createStaticTargetRegistry(config.targets.static);
   // A bad metrics source fails the start before anything listens, like a bad kubeconfig.
   const usageSource = config.autoProfiler.enabled ? usageSourceFor(config.autoProfiler.source) : undefined;
@@ -139,14 +155,17 @@ export async function startService(config: Config, logger?: Logger): Promise<Run
     artifactRoots: [config.storage.kind === 'local' ? root : join(root, 'spool')],
     ready: (signal) => ready(signal),
   });
+  started.push(() => http.stop());
   const httpPort = await http.start(config.http.host, config.http.port);
   const localHost = config.http.host === '0.0.0.0' || config.http.host === '::' ? '127.0.0.1' : config.http.host;
   const publicBaseUrl = config.http.publicBaseUrl || `http://${localHost}:${httpPort}`;
   const storage = storeFor(config, root, publicBaseUrl, log, metrics);
+  started.push(() => storage.stop());
   const renderer = createRenderer({
     poolSize: config.capture.renderWorkers,
     timeoutMs: config.capture.renderTimeoutSeconds * 1000,
   });
+  started.push(() => renderer.stop());
   const targets = kubernetes ? combineRegistries([staticTargets, kubernetes]) : staticTargets;
   const captureService = createCaptureService({
     targets,
@@ -216,6 +235,7 @@ export async function startService(config: Config, logger?: Logger): Promise<Run
   await kubernetes
     ?.start(AbortSignal.timeout(config.kubernetes.startWaitSeconds * 1000))
     .catch((err: unknown) => log.warn({ err }, 'no pod list from the Kubernetes API yet; starting anyway'));
+  started.push(() => grpc.stop());
   const grpcPort = await grpc.start(config.grpc.host, config.grpc.port);
   notifier?.start();
   // After discovery's first list, so the first evaluation already knows the pods.
