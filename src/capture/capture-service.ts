@@ -55,6 +55,15 @@ export interface CaptureDeps {
   readonly newId?: (now: Date, type: ProfileType) => string;
 }
 
+/**
+ * The deadline for storing a capture's artifacts and record. Storing does not
+ * take the caller's signal: once a profile is fetched it is evidence, and a
+ * caller who leaves (or a server that stops) cancels the analysis, not that.
+ * Generous, since a put waits out the object store's own deadline before it
+ * falls back to the spool.
+ */
+const STORE_DEADLINE_MS = 120_000;
+
 function errorInfo(err: unknown): { code: string; message: string } {
   if (err instanceof GopprofError) return { code: err.code, message: err.message };
   return { code: 'INTERNAL', message: 'internal error' };
@@ -155,10 +164,13 @@ export function createCaptureService(deps: CaptureDeps): CaptureServiceHandle {
     const storedIn: StoredIn[] = [];
     let summary: CaptureSummary | undefined;
     let error: GopprofError | undefined;
+    // Started on first use: the fetch, which may take minutes, is not part of it.
+    let storeSignal: AbortSignal | undefined;
+    const keep = () => (storeSignal ??= AbortSignal.timeout(STORE_DEADLINE_MS));
     const put = async (key: string, body: Uint8Array, contentType: string) => {
-      const r = await deps.store.put(key, body, { contentType }, signal);
+      const r = await deps.store.put(key, body, { contentType }, keep());
       storedIn.push(r.storedIn);
-      return artifact(key, contentType, body.byteLength, signal);
+      return artifact(key, contentType, body.byteLength, keep());
     };
     inFlight.inc();
     try {
@@ -207,11 +219,11 @@ export function createCaptureService(deps: CaptureDeps): CaptureServiceHandle {
     };
     let capture = base;
     try {
-      storedIn.push(await repo.save(base, signal));
+      storedIn.push(await repo.save(base, keep()));
       capture = { ...base, storedIn: storedIn.includes('spool') ? 'spool' : 'primary' };
       if (capture.storedIn === 'spool') {
         spooled.inc();
-        await repo.save(capture, signal);
+        await repo.save(capture, keep());
       }
     } catch (err) {
       log.error({ err, captureId: id }, 'capture record could not be stored');
