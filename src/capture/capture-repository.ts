@@ -10,6 +10,15 @@ import { CAPTURES_PREFIX, captureIdTime, captureKeys, idOfMetadataKey, isCapture
 export const DEFAULT_PAGE_SIZE = 50;
 export const MAX_PAGE_SIZE = 500;
 
+/** Options of createCaptureRepository. */
+export interface CaptureRepositoryOptions {
+  /** Records kept in memory, least recently used evicted first: the store holds them all, the process must not. */
+  readonly cacheSize: number;
+}
+
+/** A few MB of records: every page a caller is likely to turn, without growing with the store. */
+export const CAPTURE_REPOSITORY_DEFAULTS: CaptureRepositoryOptions = { cacheSize: 10_000 };
+
 export interface CaptureRepository {
   save(capture: Capture, signal?: AbortSignal): Promise<StoredIn>;
   get(id: string, signal?: AbortSignal): Promise<Capture>;
@@ -32,14 +41,24 @@ function isoTime(s: string, name: string): string {
   return d.toISOString();
 }
 
-/** A repository over `store`. Records are immutable once written, so they are cached. */
-export function createCaptureRepository(store: ObjectStore): CaptureRepository {
+/** A repository over `store`. Records are immutable once written, so the recent ones are cached. */
+export function createCaptureRepository(store: ObjectStore, options: Partial<CaptureRepositoryOptions> = {}): CaptureRepository {
+  const { cacheSize } = { ...CAPTURE_REPOSITORY_DEFAULTS, ...options };
+  // A Map iterates in insertion order: re-inserting on use makes its first key the least recently used.
   const cache = new Map<string, Capture>();
+  const remember = (id: string, capture: Capture): void => {
+    cache.delete(id);
+    cache.set(id, capture);
+    if (cache.size > cacheSize) cache.delete(cache.keys().next().value as string);
+  };
 
   const get = async (id: string, signal?: AbortSignal): Promise<Capture> => {
     if (!isCaptureId(id)) throw new GopprofError('CAPTURE_NOT_FOUND', `"${id}" is not a capture id`);
     const hit = cache.get(id);
-    if (hit) return hit;
+    if (hit) {
+      remember(id, hit);
+      return hit;
+    }
     let bytes: Uint8Array;
     try {
       bytes = await store.get(captureKeys(id).metadata, signal);
@@ -50,7 +69,7 @@ export function createCaptureRepository(store: ObjectStore): CaptureRepository {
       throw err;
     }
     const capture = JSON.parse(new TextDecoder().decode(bytes)) as Capture;
-    cache.set(id, capture);
+    remember(id, capture);
     return capture;
   };
 
@@ -58,7 +77,7 @@ export function createCaptureRepository(store: ObjectStore): CaptureRepository {
     async save(capture, signal) {
       const body = new TextEncoder().encode(`${JSON.stringify(capture, null, 2)}\n`);
       const r = await store.put(captureKeys(capture.id).metadata, body, { contentType: 'application/json' }, signal);
-      cache.set(capture.id, capture);
+      remember(capture.id, capture);
       return r.storedIn;
     },
     get,

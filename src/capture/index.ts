@@ -4,7 +4,7 @@
 export type * from './capture.ts';
 export { createAnalyzer, reportOptionsOf, SUMMARY_TOP_N } from './analyze-profile.ts';
 export { CAPTURES_PREFIX, captureKeys, isCaptureId, newCaptureId } from './capture-keys.ts';
-export { type CaptureRepository, createCaptureRepository } from './capture-repository.ts';
+export { type CaptureRepository, type CaptureRepositoryOptions, createCaptureRepository } from './capture-repository.ts';
 export {
   type Analysis,
   type CaptureDeps,
