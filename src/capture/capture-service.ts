@@ -18,12 +18,12 @@ import type {
   CaptureService,
   CaptureSummary,
   EngineOptions,
-  TargetStatus,
 } from './capture.ts';
 import { captureKeys, newCaptureId } from './capture-keys.ts';
 import { type CaptureRepository, createCaptureRepository } from './capture-repository.ts';
 import { createConcurrencyLimit } from './concurrency-limit.ts';
 import { createSingleFlight } from './single-flight.ts';
+import { createTargetHealth } from './target-health.ts';
 
 /** What analysing a raw profile yields. */
 export interface Analysis {
@@ -100,7 +100,7 @@ export function createCaptureService(deps: CaptureDeps): CaptureServiceHandle {
   const limit = createConcurrencyLimit(deps.limits.maxConcurrent, { maxQueue: deps.limits.maxQueued });
   const captureFlight = createSingleFlight<string, Outcome>();
   const fetchFlight = createSingleFlight<string, FetchResult>();
-  const health = new Map<string, { lastCaptureAt?: string; lastCaptureId?: string; lastError?: TargetStatus['lastError']; note?: string }>();
+  const health = createTargetHealth(() => deps.targets.list().map((t) => t.id));
 
   const m = deps.metrics;
   const captures = m.counter('gopprof_captures_total', 'Captures finished, by profile type, trigger and result.');
@@ -232,17 +232,20 @@ export function createCaptureService(deps: CaptureDeps): CaptureServiceHandle {
     inFlight.dec();
     duration.observe((finished.getTime() - started.getTime()) / 1000, { type: req.type });
     captures.inc({ type: req.type, trigger: capture.trigger, result: error ? 'failed' : 'ok' });
-    const h = health.get(target.id) ?? {};
     if (error) {
       failures.inc({ code: error.code });
-      h.lastError = { ...errorInfo(error), at: finished.toISOString() };
+      const lastError = { ...errorInfo(error), at: finished.toISOString() };
+      health.update(target.id, (h) => {
+        h.lastError = lastError;
+      });
       log.warn({ captureId: id, target: target.id, type: req.type, code: error.code, reason: error.message }, 'capture failed');
     } else {
-      h.lastCaptureAt = finished.toISOString();
-      h.lastCaptureId = id;
+      health.update(target.id, (h) => {
+        h.lastCaptureAt = finished.toISOString();
+        h.lastCaptureId = id;
+      });
       log.info({ captureId: id, target: target.id, type: req.type, storedIn: capture.storedIn }, 'capture stored');
     }
-    health.set(target.id, h);
     return error ? { capture, error } : { capture };
   }
 
@@ -331,10 +334,11 @@ export function createCaptureService(deps: CaptureDeps): CaptureServiceHandle {
     },
 
     setTargetNote(targetId, note) {
-      const h = health.get(targetId) ?? {};
-      if (note === undefined) delete h.note;
-      else h.note = note;
-      health.set(targetId, h);
+      if (note === undefined) health.clearNote(targetId);
+      else
+        health.update(targetId, (h) => {
+          h.note = note;
+        });
     },
   };
 }
