@@ -128,13 +128,24 @@ export function createCaptureService(deps: CaptureDeps): CaptureServiceHandle {
 
   /**
    * Links are made anew on every read: presigned links expire, and a spooled
-   * artifact's local link stops working once it has been uploaded.
+   * artifact's local link stops working once it has been uploaded. For the
+   * same reason a record stored as 'spool' says where its objects are now.
    */
   async function freshUrls(c: Capture, signal?: AbortSignal): Promise<Capture> {
     const entries = await Promise.all(
       Object.entries(c.artifacts).map(async ([name, a]) => [name, await artifact(a.key, a.contentType, a.size, signal)] as const),
     );
-    return { ...c, artifacts: Object.fromEntries(entries) };
+    const storedIn = c.storedIn === 'spool' ? await storedNow(c, signal) : c.storedIn;
+    return { ...c, artifacts: Object.fromEntries(entries), storedIn };
+  }
+
+  /** 'spool' while any object of a spooled capture is still in the spool, 'primary' once all are uploaded. */
+  async function storedNow(c: Capture, signal?: AbortSignal): Promise<StoredIn> {
+    const locate = deps.store.locate?.bind(deps.store);
+    if (locate === undefined) return c.storedIn;
+    const keys = [...Object.values(c.artifacts).map((a) => a.key), captureKeys(c.id).metadata];
+    const places = await Promise.all(keys.map((key) => locate(key, signal)));
+    return places.includes('spool') ? 'spool' : 'primary';
   }
 
   /**

@@ -71,6 +71,12 @@ export interface ObjectStore {
    * the object exists.
    */
   url(key: string, options: UrlOptions, signal?: AbortSignal): Promise<string>;
+  /**
+   * Where `key` is kept now: 'spool' while a spooling store still holds it on
+   * local disk, 'primary' otherwise. Optional: a plain store keeps everything
+   * in one place.
+   */
+  locate?(key: string, signal?: AbortSignal): Promise<StoredIn>;
   /** Readiness: resolves when the store can take writes now, rejects with the reason otherwise. */
   check(signal?: AbortSignal): Promise<void>;
   /** One line for logs and status pages; never contains a secret. */

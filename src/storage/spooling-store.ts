@@ -12,7 +12,7 @@
 import { type GopprofError, isGopprofError } from '../errors.ts';
 import { createKeyLock } from './key-lock.ts';
 import { mergeListings } from './merge-listings.ts';
-import type { ObjectInfo, ObjectStat, ObjectStore, PutOptions, PutResult, UrlOptions } from './object-store.ts';
+import type { ObjectInfo, ObjectStat, ObjectStore, PutOptions, PutResult, StoredIn, UrlOptions } from './object-store.ts';
 import type { SpoolEvent, SpoolLogger, SpoolStats, SpoolTimers } from './spool-event.ts';
 
 export interface SpoolingStoreOptions {
@@ -251,6 +251,16 @@ export function createSpoolingStore(
     return primary.url(key, urlOptions, signal);
   }
 
+  async function locate(key: string, signal?: AbortSignal): Promise<StoredIn> {
+    try {
+      await spool.head(key, signal);
+      return 'spool';
+    } catch (err) {
+      if (!isGopprofError(err, 'STORAGE_NOT_FOUND')) throw err;
+    }
+    return 'primary';
+  }
+
   return {
     put,
     get,
@@ -258,6 +268,7 @@ export function createSpoolingStore(
     list,
     delete: remove,
     url,
+    locate,
     // Ready when writes can land somewhere: the spool is enough; the primary's state is in stats().
     check: (signal) => spool.check(signal),
     describe: () => `spooling store (primary: ${primary.describe()}; spool: ${spool.describe()})`,
