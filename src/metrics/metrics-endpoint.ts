@@ -44,8 +44,8 @@ export function metricsEndpoint(url: string, auth: EndpointAuth, defaultScheme: 
     });
   }
   const headers: Record<string, string> = { ...auth.headers };
-  const username = auth.username ?? decodeURIComponent(parsed.username);
-  const password = auth.password ?? decodeURIComponent(parsed.password);
+  const username = auth.username ?? decodeUserinfo(parsed.username);
+  const password = auth.password ?? decodeUserinfo(parsed.password);
   if (auth.token !== undefined && auth.token !== '') {
     headers.authorization = `${auth.tokenScheme ?? defaultScheme} ${auth.token}`;
   } else if (username !== '' || password !== '') {
@@ -64,4 +64,16 @@ export function metricsEndpoint(url: string, auth: EndpointAuth, defaultScheme: 
   parsed.hash = '';
   const base = parsed.href.replace(/\/+$/, '');
   return { base, shown: base, headers };
+}
+
+/** A %-decoded user or password of a URL; a stray '%' is OPTION_INVALID (the value itself is a secret: not quoted). */
+function decodeUserinfo(text: string): string {
+  try {
+    return decodeURIComponent(text);
+  } catch (cause) {
+    throw new GopprofError('OPTION_INVALID', 'metrics url: the user or password has a "%" that is not a %XX escape (write "%" as %25)', {
+      cause,
+      details: { option: 'url' },
+    });
+  }
 }

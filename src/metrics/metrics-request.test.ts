@@ -55,6 +55,13 @@ test('endpoint: URL credentials become basic auth and never show', () => {
   assert.throws(() => metricsEndpoint('http://h/', { headers: { x: 'a\r\nb' } }, 'Token'), /CR, LF/);
 });
 
+test('endpoint: a URL password with a stray "%" is OPTION_INVALID naming the problem, without the password', () => {
+  assert.throws(
+    () => metricsEndpoint('http://user:50%off-SECRET@example.test:8086', {}, 'Token'),
+    (err) => isGopprofError(err, 'OPTION_INVALID') && /user or password/.test(err.message) && !err.message.includes('SECRET'),
+  );
+});
+
 test('InfluxQL sends a token as `Token`, Prometheus as `Bearer`; both POST a form', async (t) => {
   const { url, seen } = await serve(t, (s, res) => {
     if (s.url.startsWith('/query')) json(res, 200, { results: [] });
