@@ -18,6 +18,6 @@ export { type ShowFromResult, showFrom } from './show-from.ts';
 export { prune, removeUninteresting, simplifyFunc } from './remove-uninteresting.ts';
 export { aggregate, aggregateProfile, GRANULARITIES, type Granularity } from './aggregate.ts';
 export { goRound, scaleProfile } from './scale-profile.ts';
-export { checkCompatible, mergeProfiles } from './merge-profiles.ts';
+export { checkCompatible, hasMergeableMappings, mergeProfiles } from './merge-profiles.ts';
 export { type CombineMode, type CombineOptions, combineProfiles } from './combine-profiles.ts';
 export { isAbsoluteUrl, unsourceMappings } from './unsource-mappings.ts';

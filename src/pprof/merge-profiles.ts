@@ -193,6 +193,22 @@ export function checkCompatible(a: Profile, b: Profile): void {
   }
 }
 
+/**
+ * Whether `p` has two mappings pprof's merge folds into one (equal Mapping.key:
+ * rounded size, offset, build id or file). Their locations then name the
+ * first one's file, which shows in `[binary]` nodes, so a report of a single
+ * profile must merge it too.
+ */
+export function hasMergeableMappings(p: Profile): boolean {
+  const keys = new Set<string>();
+  for (const m of p.mappings) {
+    const key = mappingKey(m);
+    if (keys.has(key)) return true;
+    keys.add(key);
+  }
+  return false;
+}
+
 /** pprof's Mapping.key: size rounded up to 4 KiB, offset, and build id or else file. */
 function mappingKey(m: Mapping): string {
   const round = 0x1000n;

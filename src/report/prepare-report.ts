@@ -17,6 +17,7 @@ import {
   BASE_LABEL,
   compileGoRegexp,
   filterSamplesByName,
+  hasMergeableMappings,
   mergeProfiles,
   type Profile,
   removeUninteresting,
@@ -50,10 +51,12 @@ export interface PreparedReport {
 /** Runs steps 1–5 (see the file comment) and interns the result for the graph builder. */
 export function prepareReport(input: Profile, options: ReportOptions): PreparedReport {
   let p = input;
-  // pprof merges every profile it reads (even one): identical samples add up, so +x and -x
-  // cancel, which changes the total. Without negative values merging changes nothing we print
-  // except that it drops repeated comments.
-  if (hasNegativeValue(p) || options.granularity === 'addresses') p = mergeProfiles([p]);
+  // pprof merges every profile it reads (even one). That changes what we print when identical
+  // samples cancel (+x and -x change the total), when mappings fold into one (their `[binary]`
+  // nodes take the first one's file), and with addresses. It also drops all-zero samples, which
+  // numLabelUnit skips instead. Otherwise it only drops repeated comments, and skipping it
+  // saves a pass over every sample (~0.5 s for 825k samples).
+  if (options.granularity === 'addresses' || hasNegativeValue(p) || hasMergeableMappings(p)) p = mergeProfiles([p]);
   else if (new Set(p.comments).size !== p.comments.length) p = { ...p, comments: [...new Set(p.comments)] };
   p = unsourceMappings(removeUninteresting(p));
   const bytesUnit = numLabelUnit(p, 'bytes');
@@ -155,18 +158,25 @@ export function computeTotal(p: Profile, valueIndex: number, meanIndex: number):
 /**
  * pprof's Profile.NumLabelUnits for one key: the first non-empty unit seen
  * on it in sample order, else inferred from the key ("request" and
- * "alignment" are bytes, any other key is its own unit).
+ * "alignment" are bytes, any other key is its own unit). Samples whose
+ * values are all zero do not count: pprof's merge has dropped them.
  */
 export function numLabelUnit(p: Profile, key: string): string {
   const seen = new Uint8Array(p.labelSets.length);
-  const { count, labelSet } = p.samples;
+  const { count, labelSet, values } = p.samples;
+  const stride = p.sampleTypes.length;
   for (let i = 0; i < count; i++) {
     const s = labelSet[i];
-    if (seen[s] === 1) continue;
+    if (seen[s] === 1 || isZeroSample(values, i * stride, stride)) continue;
     seen[s] = 1;
     for (const u of p.labelSets[s].numUnits[key] ?? []) if (u !== '') return u;
   }
   return key === 'request' || key === 'alignment' ? 'bytes' : key;
+}
+
+function isZeroSample(values: Float64Array, from: number, stride: number): boolean {
+  for (let t = from; t < from + stride; t++) if (values[t] !== 0) return false;
+  return true;
 }
 
 /** pprof's trimPath with no -trim_path/-source_path: strips the /proc/self/cwd prefixes Bazel builds leave. */
