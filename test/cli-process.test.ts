@@ -65,6 +65,7 @@ test('bad flags exit 2 with a message; bad profiles exit 1 naming the error', as
     [['pprof', '-dot', '-max_decompressed=1kb', `${PROFILES_DIR}cpu.pb.gz`], 1, /PROFILE_TOO_LARGE/],
     [['pprof', '-dot', '-sample_index=nosuch', `${PROFILES_DIR}cpu.pb.gz`], 2, /SAMPLE_INDEX_INVALID/],
     [['pprof', '-dot', '-focus=(', `${PROFILES_DIR}cpu.pb.gz`], 2, /REGEXP_INVALID/],
+    [['pprof', '-dot', '-output', join(dir, 'no-such-dir', 'out.dot'), `${PROFILES_DIR}cpu.pb.gz`], 1, /^gopprof pprof: cannot write .*no-such-dir.*ENOENT/],
     [['frobnicate'], 2, /unknown command "frobnicate"/],
   ];
   for (const [args, code, message] of cases) {

@@ -75,11 +75,9 @@ export async function runPprof(argv: readonly string[], io: CliIo): Promise<numb
     io.stdout(pprofUsage());
     return 0;
   }
+  let text: string;
   try {
-    const text = await buildReport(io, args);
-    if (args.output) await io.writeFile(args.output, text);
-    else io.stdout(text);
-    return 0;
+    text = await buildReport(io, args);
   } catch (err) {
     if (err instanceof GopprofError) {
       io.stderr(`gopprof pprof: ${err.code}: ${err.message}\n`);
@@ -89,4 +87,16 @@ export async function runPprof(argv: readonly string[], io: CliIo): Promise<numb
     }
     throw err;
   }
+  if (!args.output) {
+    io.stdout(text);
+    return 0;
+  }
+  try {
+    await io.writeFile(args.output, text);
+  } catch (err) {
+    // A missing directory or a full disk: say so, like pprof, instead of a stack trace.
+    io.stderr(`gopprof pprof: cannot write ${args.output}: ${err instanceof Error ? err.message : String(err)}\n`);
+    return 1;
+  }
+  return 0;
 }
