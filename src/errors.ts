@@ -29,6 +29,9 @@ export const ERROR_CODES = {
   RENDER_TIMEOUT: 'laying out the graph took longer than the deadline',
   RENDER_CLOSED: 'the renderer was stopped',
 
+  // Analysis (src/capture/)
+  ANALYSIS_TIMEOUT: 'analysing the profile (decoding, filtering, building the graph) took longer than the deadline',
+
   // Configuration (src/config/)
   CONFIG_INVALID: 'the configuration is invalid',
 

@@ -4,7 +4,7 @@
  * wires folders together.
  */
 import { join, resolve } from 'node:path';
-import { createAnalyzer } from './capture/analyze-profile.ts';
+import { createWorkerAnalyzer } from './capture/analyze-in-worker.ts';
 import { createCaptureService } from './capture/capture-service.ts';
 import { type Config, loadConfig } from './config/index.ts';
 import { GopprofError } from './errors.ts';
@@ -170,7 +170,11 @@ async function startComponents(config: Config, log: Logger, started: (() => Prom
   const captureService = createCaptureService({
     targets,
     fetch: fetchProfile,
-    analyze: createAnalyzer(config.capture.maxDecompressedBytes),
+    // Off the event loop, with a deadline: a huge profile or a caller's pathological regexp stalls nothing else.
+    analyze: createWorkerAnalyzer({
+      maxDecompressedBytes: config.capture.maxDecompressedBytes,
+      timeoutMs: config.capture.analyzeTimeoutSeconds * 1000,
+    }),
     render: (dot, signal) => renderer.render(dot, signal),
     store: storage.store,
     limits: {

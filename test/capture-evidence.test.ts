@@ -7,7 +7,7 @@ import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type TestContext, test } from 'node:test';
-import { type CaptureServiceHandle, createAnalyzer, createCaptureService } from '../src/capture/index.ts';
+import { type CaptureServiceHandle, createAnalyzer, createCaptureService, createWorkerAnalyzer } from '../src/capture/index.ts';
 import { isGopprofError } from '../src/errors.ts';
 import type { FetchResult } from '../src/fetch/index.ts';
 import type { ObjectStore } from '../src/storage/index.ts';
@@ -92,4 +92,26 @@ test('without a cancellation the same capture is complete (the hooks themselves 
   assert.deepEqual(Object.keys(c.artifacts).sort(), ['dot', 'profile', 'svg']);
   assert.deepEqual(await store.get(c.artifacts.profile!.key), PROFILE);
   assert.equal((await theOnlyRecord(service)).id, c.id);
+});
+
+test('a focus pattern that backtracks forever fails the capture at the analysis deadline; the profile is kept', async (t) => {
+  const root = await mkdtemp(join(tmpdir(), 'gopprof-evidence-'));
+  t.after(() => rm(root, { recursive: true, force: true }));
+  const store = createTestLocalStore(root);
+  const service = createCaptureService({
+    targets: createStaticTargetRegistry([{ name: 'go', url: 'http://go.test/debug/pprof', labels: {}, owner: '' }]),
+    fetch: async () => fetched(),
+    analyze: createWorkerAnalyzer({ maxDecompressedBytes: 64 * 2 ** 20, timeoutMs: 1000 }),
+    render: async () => '<svg xmlns="http://www.w3.org/2000/svg"/>',
+    store,
+    limits: TEST_CAPTURE_LIMITS,
+    metrics: new MetricsRegistry(),
+    logger: createLogger('silent'),
+  });
+  await assert.rejects(service.profile({ targetId: 'go', type: 'cpu', seconds: 1, options: { focus: '(.*)*=' } }), (e: unknown) =>
+    isGopprofError(e, 'ANALYSIS_TIMEOUT'),
+  );
+  const c = await theOnlyRecord(service);
+  assert.equal(c.error?.code, 'ANALYSIS_TIMEOUT');
+  assert.deepEqual(await store.get(c.artifacts.profile!.key), PROFILE);
 });

@@ -86,6 +86,8 @@ export interface Config {
     readonly fetchMarginSeconds: number;
     readonly maxProfileBytes: number;
     readonly maxDecompressedBytes: number;
+    /** The longest the analysis of one profile (decode, filters, graph) may run, in its own worker thread. */
+    readonly analyzeTimeoutSeconds: number;
     readonly renderTimeoutSeconds: number;
     readonly renderWorkers: number;
     /** Largest group ProfilePods may address. */
@@ -167,6 +169,7 @@ export const DEFAULT_CONFIG: Config = {
     fetchMarginSeconds: 15,
     maxProfileBytes: 256 * 2 ** 20,
     maxDecompressedBytes: 1024 * 2 ** 20,
+    analyzeTimeoutSeconds: 60,
     renderTimeoutSeconds: 60,
     renderWorkers: 2,
     maxGroupSize: 1000,

@@ -37,6 +37,7 @@ export const ERROR_STATUS: Readonly<Record<ErrorCode, status>> = Object.freeze({
   RENDER_TIMEOUT: status.DEADLINE_EXCEEDED,
   // The renderer is stopped only while the service shuts down: retry elsewhere.
   RENDER_CLOSED: status.UNAVAILABLE,
+  ANALYSIS_TIMEOUT: status.DEADLINE_EXCEEDED,
 
   CONFIG_INVALID: status.INTERNAL,
 

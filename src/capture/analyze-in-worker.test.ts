@@ -1,0 +1,43 @@
+import assert from 'node:assert/strict';
+import { readFile } from 'node:fs/promises';
+import { test } from 'node:test';
+import { isGopprofError } from '../errors.ts';
+import { createAnalyzer } from './analyze-profile.ts';
+import { createWorkerAnalyzer } from './analyze-in-worker.ts';
+
+const CPU = new Uint8Array(await readFile(new URL('../../test/fixtures/profiles/cpu.pb.gz', import.meta.url)));
+const MAX = 64 * 2 ** 20;
+
+test('the analysis in a worker equals the analysis in process', async () => {
+  const analyze = createWorkerAnalyzer({ maxDecompressedBytes: MAX, timeoutMs: 60_000 });
+  const options = { focus: 'main', nodeCount: 30 };
+  assert.deepEqual(await analyze(CPU, options), await createAnalyzer(MAX)(CPU, options));
+});
+
+test('engine errors keep their code and message across the worker', async () => {
+  const analyze = createWorkerAnalyzer({ maxDecompressedBytes: MAX, timeoutMs: 60_000 });
+  await assert.rejects(analyze(CPU, { focus: '(' }), (e: unknown) => isGopprofError(e, 'REGEXP_INVALID') && /focus/.test(e.message));
+  await assert.rejects(analyze(new Uint8Array([1, 2, 3]), {}), (e: unknown) => isGopprofError(e) && e.code.startsWith('PROFILE_'));
+});
+
+test('a pattern that backtracks forever fails at the deadline and the event loop stays free', async () => {
+  const analyze = createWorkerAnalyzer({ maxDecompressedBytes: MAX, timeoutMs: 500 });
+  let ticks = 0;
+  const ticker = setInterval(() => ticks++, 20);
+  try {
+    // Catastrophic backtracking on every function name that lacks '=': in process this never returns.
+    await assert.rejects(analyze(CPU, { focus: '(.*)*=' }), (e: unknown) => isGopprofError(e, 'ANALYSIS_TIMEOUT'));
+  } finally {
+    clearInterval(ticker);
+  }
+  assert.ok(ticks > 0, 'timers ran while the worker was busy');
+});
+
+test('cancelling stops the analysis with ABORTED', async () => {
+  const analyze = createWorkerAnalyzer({ maxDecompressedBytes: MAX, timeoutMs: 60_000 });
+  const controller = new AbortController();
+  const running = analyze(CPU, { focus: '(.*)*=' }, controller.signal);
+  setTimeout(() => controller.abort(), 100);
+  await assert.rejects(running, (e: unknown) => isGopprofError(e, 'ABORTED'));
+  await assert.rejects(analyze(CPU, {}, controller.signal), (e: unknown) => isGopprofError(e, 'ABORTED'));
+});
