@@ -44,3 +44,14 @@ test('leaves input without a graph group or closing tag alone', () => {
   const noClose = '<svg><g id="graph0"></g>';
   assert.equal(massageSvg(noClose), noClose);
 });
+
+test('drops links and stylesheets, which only an injected DOT attribute can produce', () => {
+  const stylesheet = '<?xml-stylesheet href="https://evil.example/x.css" type="text/css"?>\n';
+  const link =
+    '<g id="a_n"><a xlink:href="javascript:alert(1)" xlink:title="t &quot;href=&quot;x" target="_top"><text>t</text></a></g>';
+  const injected = GRAPHVIZ_SVG.replace('<!DOCTYPE', `${stylesheet}<!DOCTYPE`).replace('<title>a</title>', `<title>a</title>${link}`);
+  const svg = massageSvg(injected);
+  assert.doesNotMatch(svg, /xml-stylesheet|javascript:/);
+  assert.ok(svg.includes('<a xlink:title="t &quot;href=&quot;x" target="_top">'), 'other attributes and escaped text stay');
+  checkWellFormedXml(svg);
+});
