@@ -53,3 +53,14 @@ test('an unreadable or unparsable file is a CONFIG_INVALID error', async () => {
   await assert.rejects(loadConfig({ file: '/nonexistent/gopprof.yaml', env: {} }), /cannot read config file/);
   await assert.rejects(loadConfig({ file: await file('a: [1,\n'), env: {} }), /not valid YAML\/JSON/);
 });
+
+test('a YAML syntax error names the line but does not echo it: the line may hold a secret', async () => {
+  const p = await file('notify:\n  receivers:\n    - name: s\n      kind: slack\n      url: https://hooks.slack.com/services/T0/B0/SECRET: x\n');
+  await assert.rejects(loadConfig({ file: p, env: {} }), (err: unknown) => {
+    assert.ok(isGopprofError(err, 'CONFIG_INVALID'));
+    assert.match(err.message, /not valid YAML\/JSON: .*line 5, column \d+/);
+    assert.doesNotMatch(err.message, /SECRET/);
+    assert.doesNotMatch(String((err.cause as Error | undefined)?.message), /SECRET/);
+    return true;
+  });
+});

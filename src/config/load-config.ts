@@ -218,9 +218,11 @@ export async function loadConfig(source: ConfigSource): Promise<Config> {
     try {
       fromFile = (parseYaml(text) ?? {}) as Json;
     } catch (err) {
-      throw new GopprofError('CONFIG_INVALID', `config file ${source.file} is not valid YAML/JSON: ${(err as Error).message}`, {
-        cause: err,
-      });
+      // The parser's message quotes the offending line, which may hold a secret (a receiver's
+      // URL, a password): only its first line, which names the line and column, is kept, and
+      // the parser's error is not attached.
+      const why = String((err as Error | null)?.message ?? err).split('\n')[0].replace(/:$/, '');
+      throw new GopprofError('CONFIG_INVALID', `config file ${source.file} is not valid YAML/JSON: ${why}`);
     }
     checkShape(fromFile, DEFAULT_CONFIG, '', problems);
   }
