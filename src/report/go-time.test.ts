@@ -27,3 +27,26 @@ test('zone abbreviations come from the tz database as in Go', (t) => {
     assert.deepEqual(T.map((x) => formatProfileTime(x, zone)), want, zone);
   }
 });
+
+test('a local zone file Intl has no name for is read like Go, not a crash', (t) => {
+  if (!existsSync('/usr/share/zoneinfo/posix/Europe/Berlin') || !existsSync('/usr/share/zoneinfo/Factory')) {
+    t.skip('no posix/ zones or Factory in /usr/share/zoneinfo on this machine');
+    return;
+  }
+  // Printed by Go 1.19 with TZ set to each zone.
+  const want: Record<string, string[]> = {
+    Factory: ['Nov 25, 2025 at 1:16am (-00)', 'Jul 1, 2025 at 12:00pm (-00)'],
+    'posix/Europe/Berlin': ['Nov 25, 2025 at 2:16am (CET)', 'Jul 1, 2025 at 2:00pm (CEST)'],
+    'right/UTC': ['Nov 25, 2025 at 1:16am (UTC)', 'Jul 1, 2025 at 12:00pm (UTC)'],
+  };
+  const saved = process.env.TZ;
+  try {
+    for (const [zone, times] of Object.entries(want)) {
+      process.env.TZ = zone;
+      assert.deepEqual([T[0], T[1]].map((x) => formatProfileTime(x, undefined)), times, zone);
+    }
+  } finally {
+    if (saved === undefined) delete process.env.TZ;
+    else process.env.TZ = saved;
+  }
+});

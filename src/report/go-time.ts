@@ -21,12 +21,20 @@ export function formatProfileTime(timeNanos: bigint, timeZone: string | undefine
   const seconds = Math.floor(ms / 1000);
   let parts: WallClock;
   let abbr: string;
+  const name = zone === 'UTC' || zone === '' ? 'UTC' : intlName(zone);
   if (zone === 'UTC' || zone === '') {
     parts = wallClock(ms, 'UTC');
     abbr = 'UTC';
+  } else if (name !== undefined) {
+    parts = wallClock(ms, name);
+    abbr = zoneType(zone, seconds, parts.offsetSeconds)?.abbr ?? intlAbbreviation(ms, name);
   } else {
-    parts = wallClock(ms, zone);
-    abbr = zoneAbbreviation(zone, seconds, parts.offsetSeconds) ?? intlAbbreviation(ms, zone);
+    // A zone file Intl has no name for (TZ=Factory, right/…, a custom file): Go reads the
+    // file, so take the offset and abbreviation from it (its standard time past the last
+    // transition) rather than fail every report.
+    const type = zoneType(zone, seconds, undefined);
+    parts = wallClock(ms + (type?.offset ?? 0) * 1000, 'UTC');
+    abbr = type?.abbr ?? 'UTC';
   }
   const h12 = parts.hour % 12 === 0 ? 12 : parts.hour % 12;
   const ampm = parts.hour < 12 ? 'am' : 'pm';
@@ -48,6 +56,22 @@ export function checkTimeZone(timeZone: string): void {
   }
 }
 
+/**
+ * The name Intl knows `zone` by: itself, or for posix/X (a copy of X's file)
+ * X; undefined for zone files Intl does not name ("Factory", "right/UTC").
+ */
+function intlName(zone: string): string | undefined {
+  for (const name of zone.startsWith('posix/') ? [zone, zone.slice('posix/'.length)] : [zone]) {
+    try {
+      wallClockFormat(name);
+      return name;
+    } catch {
+      // not a zone Intl knows
+    }
+  }
+  return undefined;
+}
+
 interface WallClock {
   readonly year: number;
   readonly month: number;
@@ -59,7 +83,7 @@ interface WallClock {
 
 const formatters = new Map<string, Intl.DateTimeFormat>();
 
-function wallClock(ms: number, zone: string): WallClock {
+function wallClockFormat(zone: string): Intl.DateTimeFormat {
   let f = formatters.get(zone);
   if (f === undefined) {
     f = new Intl.DateTimeFormat('en-US', {
@@ -75,8 +99,12 @@ function wallClock(ms: number, zone: string): WallClock {
     });
     formatters.set(zone, f);
   }
+  return f;
+}
+
+function wallClock(ms: number, zone: string): WallClock {
   const get: Record<string, string> = {};
-  for (const p of f.formatToParts(new Date(ms))) get[p.type] = p.value;
+  for (const p of wallClockFormat(zone).formatToParts(new Date(ms))) get[p.type] = p.value;
   let year = Number(get.year);
   if (get.era === 'BC' || get.era === 'B') year = 1 - year;
   const month = Number(get.month);
@@ -131,13 +159,19 @@ function readZoneFile(name: string): Uint8Array | undefined {
   return data;
 }
 
+/** A local time type of a zone: its abbreviation and UTC offset in seconds. */
+interface ZoneType {
+  readonly abbr: string;
+  readonly offset: number;
+}
+
 /**
- * The tz database abbreviation in effect at `seconds` in zone `name`, from
- * its TZif file: the ttinfo of the last transition at or before the time;
- * past the last transition, the footer rule's standard or daylight name,
- * whichever has the offset Intl reports.
+ * The tz database abbreviation (and offset) in effect at `seconds` in zone
+ * `name`, from its TZif file: the ttinfo of the last transition at or before
+ * the time; past the last transition, the footer rule's standard or daylight
+ * name, whichever has the offset Intl reports (standard when there is none).
  */
-function zoneAbbreviation(name: string, seconds: number, offsetSeconds: number): string | undefined {
+function zoneType(name: string, seconds: number, offsetSeconds: number | undefined): ZoneType | undefined {
   const data = readZoneFile(name);
   if (data === undefined || data.length < 44 || String.fromCharCode(...data.subarray(0, 4)) !== 'TZif') return undefined;
   const view = new DataView(data.buffer, data.byteOffset, data.byteLength);
@@ -170,22 +204,22 @@ function zoneAbbreviation(name: string, seconds: number, offsetSeconds: number):
     while (end < chars.length && chars[end] !== 0) end++;
     return String.fromCharCode(...chars.subarray(i, end));
   };
+  const typeOf = (t: { offset: number; abbrIndex: number }): ZoneType => ({ abbr: abbrAt(t.abbrIndex), offset: t.offset });
   if (types.length === 0) return undefined;
-  if (timecnt === 0 || seconds < times[0]) {
-    const first = types.find((t) => !t.isDst) ?? types[0];
-    return abbrAt(first.abbrIndex);
-  }
+  if (timecnt === 0 || seconds < times[0]) return typeOf(types.find((t) => !t.isDst) ?? types[0]);
   let k = timecnt - 1;
   while (k > 0 && times[k] > seconds) k--;
   const last = timecnt - 1;
   if (k === last && version >= 0x32) {
     const footer = footerNames(data, p);
     if (footer !== undefined) {
-      if (footer.dst === undefined || offsetSeconds === footer.stdOffset) return footer.std;
-      return footer.dst;
+      if (footer.dst === undefined || offsetSeconds === undefined || offsetSeconds === footer.stdOffset) {
+        return { abbr: footer.std, offset: footer.stdOffset };
+      }
+      return { abbr: footer.dst, offset: offsetSeconds };
     }
   }
-  return abbrAt(types[idx[k]].abbrIndex);
+  return typeOf(types[idx[k]]);
 }
 
 interface TzifHeader {
