@@ -4,7 +4,7 @@
 // notify() never waiting, and stop(): bounded, idempotent, draining.
 import assert from 'node:assert/strict';
 import { type TestContext, test } from 'node:test';
-import { createNotifier, type Notifier, type NotifierConfig, type ReceiverSpec } from '../src/notify/index.ts';
+import { createNotifier, type Notifier, type NotifierConfig, type NotifyTimers, type ReceiverSpec } from '../src/notify/index.ts';
 import { MetricsRegistry } from '../src/telemetry/index.ts';
 import { freePort, type Responder, sampleCapture, startRecordingServer } from './support/notify-fixtures.ts';
 
@@ -17,15 +17,37 @@ const FAST: Partial<NotifierConfig> = {
 };
 
 /** A started notifier with fast retries, stopped when the test ends (pass or fail). */
-function notifierFor(t: TestContext, receivers: ReceiverSpec[], config: Partial<NotifierConfig> = {}, metrics?: MetricsRegistry): Notifier {
+function notifierFor(
+  t: TestContext,
+  receivers: ReceiverSpec[],
+  config: Partial<NotifierConfig> = {},
+  metrics?: MetricsRegistry,
+  timers?: NotifyTimers,
+): Notifier {
   const n = createNotifier({
     config: { ...FAST, receivers, defaultReceivers: receivers.map((r) => r.name), ...config },
     metrics,
     random: () => 0.5,
+    ...(timers ? { timers } : {}),
   });
   n.start();
   t.after(() => n.stop());
   return n;
+}
+
+/** Real timers that record every delay asked for, so a test checks the delay itself rather than a wall-clock bound. */
+function recordingTimers(): { timers: NotifyTimers; delays: number[] } {
+  const delays: number[] = [];
+  return {
+    delays,
+    timers: {
+      setTimeout: (callback, ms) => {
+        delays.push(ms);
+        return setTimeout(callback, ms).unref();
+      },
+      clearTimeout: (handle) => clearTimeout(handle as NodeJS.Timeout),
+    },
+  };
 }
 
 /** A recording server closed when the test ends. */
@@ -128,21 +150,25 @@ test('429 with Retry-After waits as long as the receiver asks, capped by maxRetr
     if (i > 0) return {};
     return { status: 429, headers: { 'retry-after': req.url === '/capped' ? '3600' : '1' }, body: 'slow down' };
   });
-  const n = notifierFor(t, [{ name: 's', kind: 'slack', url: `${server.origin}/services/T/B/X` }]);
+  // Delays other than the requests' own deadlines (FAST.timeoutSeconds) are the waits between attempts.
+  const waits = (delays: readonly number[]) => delays.filter((ms) => ms !== (FAST.timeoutSeconds ?? 0) * 1000);
+  const first = recordingTimers();
+  const n = notifierFor(t, [{ name: 's', kind: 'slack', url: `${server.origin}/services/T/B/X` }], {}, undefined, first.timers);
   n.notify(sampleCapture());
   const [a, b] = await server.waitFor(2);
   const waited = b.at - a.at;
-  assert.ok(waited >= 950, `waited ${waited.toFixed(0)} ms for Retry-After: 1 (backoff alone is ≤ 50 ms)`);
-  assert.ok(waited < 2000, `waited ${waited.toFixed(0)} ms`);
+  assert.deepEqual(waits(first.delays), [1000], 'one wait of exactly Retry-After: 1 (backoff alone is ≤ 50 ms)');
+  assert.ok(waited >= 950, `waited ${waited.toFixed(0)} ms for Retry-After: 1`);
   await n.stop();
 
   server.requests.length = 0;
-  const capped = notifierFor(t, [{ name: 'c', kind: 'webhook', url: `${server.origin}/capped` }], { maxRetryAfterSeconds: 0.3 });
+  const second = recordingTimers();
+  const capped = notifierFor(t, [{ name: 'c', kind: 'webhook', url: `${server.origin}/capped` }], { maxRetryAfterSeconds: 0.3 }, undefined, second.timers);
   // The responder numbers requests from the cleared list: the first one here gets a 429 again.
   capped.notify(sampleCapture());
-  const [c, d] = await server.waitFor(2);
+  const [c] = await server.waitFor(2);
   assert.equal(c.url, '/capped');
-  assert.ok(d.at - c.at < 900, `Retry-After: 3600 capped to 0.3 s, waited ${(d.at - c.at).toFixed(0)} ms`);
+  assert.deepEqual(waits(second.delays), [300], 'Retry-After: 3600 capped to 0.3 s');
 });
 
 test('a request past its deadline is abandoned and retried; 4xx and redirects are not retried', async (t) => {
