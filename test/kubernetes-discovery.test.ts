@@ -409,8 +409,10 @@ describe('profiling discovered pods that are real Go programs', { skip: skipWith
     await registry.start(AbortSignal.timeout(5000));
 
     // Outcomes are settled as they come, so no rejection goes unhandled meanwhile.
+    // A 10 s profile: failing well before its end shows the failure came from the pods going,
+    // with room for a loaded machine (the test takes ~1 s when it passes).
     const settle = (targetId: string) =>
-      service.profile({ targetId, type: 'cpu', seconds: 2 }).then(
+      service.profile({ targetId, type: 'cpu', seconds: 10 }).then(
         (c) => c,
         (e: unknown) => e,
       );
@@ -425,7 +427,7 @@ describe('profiling discovered pods that are real Go programs', { skip: skipWith
     await eventually('the crashing pod is unready', () => !names(registry).includes('shop/crashing'));
     await Promise.all([doomed.go.stop(), lagging.go.stop(), crashing.go.stop()]);
     const [gone, lagged, failed] = await Promise.all(outcomes);
-    assert.ok(performance.now() - started < 2000, 'failed when the pods went, not at the end of the profile');
+    assert.ok(performance.now() - started < 9000, 'failed when the pods went, not at the end of the profile');
 
     assert.ok(isGopprofError(gone, 'TARGET_GONE'), String(gone));
     assert.match(gone.message, new RegExp(`pod shop/doomed \\(uid ${pod.metadata.uid}\\) was deleted during the capture`));
