@@ -9,16 +9,71 @@
  * of the group, `(?U)` swaps greediness, `[[:alpha:]]` and `\Q…\E` exist,
  * while lookarounds and backreferences do not. The pattern is translated
  * token by token and compiled with the `u` flag; what Go rejects is rejected
- * with REGEXP_INVALID.
+ * with REGEXP_INVALID. Matching itself (test()) does not use the JavaScript
+ * engine, which backtracks, but a linear-time program built from the same
+ * parse (go-regexp-program.ts), as Go's engine is linear-time.
  */
 import { GopprofError } from '../errors.ts';
+import {
+  compileProgram,
+  MAX_MATCH_STEPS,
+  MAX_PROGRAM_SIZE,
+  MatchBudgetExceeded,
+  type Program,
+  type RegexNode,
+  repeatIsValid,
+} from './go-regexp-program.ts';
 
-/** Compiles a Go regexp; `option` names the flag in the error (e.g. "focus"). */
-export function compileGoRegexp(pattern: string, option: string): RegExp {
-  let source: string;
+/**
+ * A translated Go regexp whose test() runs in linear time (go-regexp-program.ts),
+ * like Go's RE2: the patterns and the names they are tested on come from API
+ * callers and profiled programs, and a backtracking test can take forever.
+ * exec() and the string methods still use JavaScript's engine: use test()
+ * on untrusted input.
+ */
+class GoRegExp extends RegExp {
+  readonly #program: Program;
+  readonly #pattern: string;
+  readonly #option: string;
+
+  constructor(source: string, program: Program, pattern: string, option: string) {
+    super(source, 'u');
+    this.#program = program;
+    this.#pattern = pattern;
+    this.#option = option;
+  }
+
+  // Derived regexps (String.prototype.split, matchAll) are plain ones.
+  static override get [Symbol.species](): RegExpConstructor {
+    return RegExp;
+  }
+
+  /** Whether `s` contains a match; REGEXP_INVALID when the pattern has used up its step budget. */
+  override test(s: string): boolean {
+    try {
+      return this.#program.test(String(s));
+    } catch (err) {
+      if (!(err instanceof MatchBudgetExceeded)) throw err;
+      throw new GopprofError(
+        'REGEXP_INVALID',
+        `${this.#option} regexp ${JSON.stringify(this.#pattern)} is too expensive to match: ${err.message}`,
+        { cause: err, details: { option: this.#option, pattern: this.#pattern } },
+      );
+    }
+  }
+}
+
+/**
+ * Compiles a Go regexp; `option` names the flag in the error (e.g. "focus").
+ * The result's test() takes time linear in the string (see GoRegExp), and
+ * all its tests together at most `maxSteps` steps (tests lower it).
+ */
+export function compileGoRegexp(pattern: string, option: string, maxSteps: number = MAX_MATCH_STEPS): RegExp {
   try {
-    source = translateGoRegexp(pattern);
-    return new RegExp(source, 'u');
+    const { source, tree } = parseGoRegexp(pattern);
+    // The JavaScript engine checks the translation, as before; the program does the matching.
+    new RegExp(source, 'u');
+    return new GoRegExp(source, compileProgram(tree, MAX_PROGRAM_SIZE, maxSteps), pattern, option);
   } catch (err) {
     const why = err instanceof Error ? err.message : String(err);
     throw new GopprofError('REGEXP_INVALID', `parsing ${option} regexp ${JSON.stringify(pattern)}: ${why}`, {
@@ -42,6 +97,8 @@ interface Level {
   readonly baseI: boolean;
   /** Modifier groups `(?i:` opened by `(?i)` inside this group, closed at `|` and `)`. */
   mods: number;
+  /** The group's parsed alternatives so far, each a sequence of items. */
+  readonly alts: RegexNode[][];
 }
 
 const POSIX: Readonly<Record<string, readonly number[]>> = {
@@ -75,13 +132,39 @@ const SYNTAX = new Set('^$\\.*+?()[]{}|/');
 
 /** Translates Go regexp syntax to JavaScript (`u` flag) syntax; throws Error on invalid Go syntax. */
 export function translateGoRegexp(src: string): string {
+  return parseGoRegexp(src).source;
+}
+
+/**
+ * Parses a Go regexp: its JavaScript (`u` flag) translation and its tree for
+ * the linear-time matcher. Throws Error on invalid Go syntax.
+ */
+function parseGoRegexp(src: string): { source: string; tree: RegexNode } {
   let i = 0;
   let out = '';
   let flags: Flags = { i: false, m: false, s: false, U: false };
-  const levels: Level[] = [{ saved: flags, baseI: false, mods: 0 }];
+  const levels: Level[] = [{ saved: flags, baseI: false, mods: 0, alts: [[]] }];
   const top = (): Level => levels[levels.length - 1];
   const fail = (msg: string): never => {
     throw new Error(msg);
+  };
+  /** Appends a parsed item to the current alternative of the innermost group. */
+  const item = (node: RegexNode): void => {
+    const alts = top().alts;
+    alts[alts.length - 1].push(node);
+  };
+  /** Emits a one-character atom: its translation, matched with the case folding in effect. */
+  const atom = (js: string): void => {
+    out += js;
+    item({ kind: 'char', js, fold: flags.i });
+  };
+  /** The tree of a closed group (or the whole pattern): its alternatives' sequences. */
+  const group = (lvl: Level): RegexNode => {
+    const alts = lvl.alts.map((seq): RegexNode => {
+      if (seq.length === 0) return { kind: 'empty' };
+      return seq.length === 1 ? seq[0] : { kind: 'concat', items: seq };
+    });
+    return alts.length === 1 ? alts[0] : { kind: 'alt', items: alts };
   };
 
   const next = (): number => {
@@ -216,7 +299,7 @@ export function translateGoRegexp(src: string): string {
     return next();
   };
 
-  const quantifier = (q: string): void => {
+  const quantifier = (q: string, min: number, max: number, counted: boolean): void => {
     let lazy = false;
     if (src[i] === '?') {
       lazy = true;
@@ -224,6 +307,11 @@ export function translateGoRegexp(src: string): string {
     }
     if (flags.U) lazy = !lazy;
     out += q + (lazy ? '?' : '');
+    const seq = top().alts[top().alts.length - 1];
+    const sub = seq.pop() ?? fail(`missing argument to repetition operator: \`${q}\``);
+    const node: RegexNode = { kind: 'repeat', min, max, counted, item: sub };
+    if (counted && (min >= 2 || max >= 2) && !repeatIsValid(node, 1000)) fail(`invalid repeat count: \`${q}\``);
+    seq.push(node);
   };
 
   const reopen = (lvl: Level): void => {
@@ -241,7 +329,7 @@ export function translateGoRegexp(src: string): string {
         i++;
         if (src[i] !== '?') {
           out += '(';
-          levels.push({ saved: flags, baseI: flags.i, mods: 0 });
+          levels.push({ saved: flags, baseI: flags.i, mods: 0, alts: [[]] });
           break;
         }
         i++;
@@ -252,7 +340,7 @@ export function translateGoRegexp(src: string): string {
           i = end + 1;
           // Names do not change what matches; JS would reject some Go names ("1x", duplicates).
           out += '(';
-          levels.push({ saved: flags, baseI: flags.i, mods: 0 });
+          levels.push({ saved: flags, baseI: flags.i, mods: 0, alts: [[]] });
           break;
         }
         // Flags: (?flags) or (?flags:re)
@@ -273,7 +361,7 @@ export function translateGoRegexp(src: string): string {
             if (sign < 0 && !saw) fail('invalid or unsupported Perl syntax');
             if (f === ':') {
               out += nf.i !== flags.i ? (nf.i ? '(?i:' : '(?-i:') : '(?:';
-              levels.push({ saved: flags, baseI: nf.i, mods: 0 });
+              levels.push({ saved: flags, baseI: nf.i, mods: 0, alts: [[]] });
             } else if (nf.i !== flags.i) {
               out += nf.i ? '(?i:' : '(?-i:';
               top().mods++;
@@ -290,49 +378,53 @@ export function translateGoRegexp(src: string): string {
         const lvl = levels.pop()!;
         out += ')'.repeat(lvl.mods) + ')';
         flags = lvl.saved;
+        item(group(lvl));
         break;
       }
       case '|': {
         i++;
         const lvl = top();
         out += ')'.repeat(lvl.mods) + '|';
+        lvl.alts.push([]);
         reopen(lvl);
         break;
       }
       case '^':
         i++;
         out += flags.m ? '(?:^|(?<=\\n))' : '^';
+        item({ kind: 'assert', what: flags.m ? 'begin-line' : 'begin-text' });
         break;
       case '$':
         i++;
         out += flags.m ? '(?:$|(?=\\n))' : '$';
+        item({ kind: 'assert', what: flags.m ? 'end-line' : 'end-text' });
         break;
       case '.':
         i++;
-        out += flags.s ? '[\\s\\S]' : '[^\\n]';
+        atom(flags.s ? '[\\s\\S]' : '[^\\n]');
         break;
       case '[':
         i++;
-        out += charClass();
+        atom(charClass());
         break;
       case '*':
       case '+':
       case '?':
         i++;
-        quantifier(c);
+        quantifier(c, c === '+' ? 1 : 0, c === '?' ? 1 : -1, false);
         break;
       case '{': {
         const m = /^\{(\d+)(,(\d*))?\}/.exec(src.slice(i, i + 32));
         if (m === null) {
           i++;
-          out += '\\{';
+          atom('\\{');
           break;
         }
         const min = Number(m[1]);
         const max = m[2] === undefined ? min : m[3] === '' ? -1 : Number(m[3]);
         if (min > 1000 || max > 1000 || (max >= 0 && max < min)) fail(`invalid repeat count: ${m[0]}`);
         i += m[0].length;
-        quantifier(m[0]);
+        quantifier(m[0], min, max, true);
         break;
       }
       case '\\': {
@@ -341,34 +433,37 @@ export function translateGoRegexp(src: string): string {
         if (e === 'A') {
           i++;
           out += '^';
+          item({ kind: 'assert', what: 'begin-text' });
         } else if (e === 'z') {
           i++;
           out += '$';
+          item({ kind: 'assert', what: 'end-text' });
         } else if (e === 'b' || e === 'B') {
           i++;
           out += `\\${e}`;
+          item({ kind: 'assert', what: e === 'b' ? 'word' : 'not-word' });
         } else if (e === 'Q') {
           i++;
           const end = src.indexOf('\\E', i);
           const lit = end < 0 ? src.slice(i) : src.slice(i, end);
           i = end < 0 ? src.length : end + 2;
-          for (const ch of lit) out += literal(ch.codePointAt(0)!);
+          for (const ch of lit) atom(literal(ch.codePointAt(0)!));
         } else if (e === 'p' || e === 'P') {
-          out += unicodeClass();
+          atom(unicodeClass());
         } else if (e !== undefined && 'dDsSwW'.includes(e)) {
           i++;
           const ranges = PERL[e.toLowerCase()];
-          out += `[${e === e.toUpperCase() ? '^' : ''}${rangesToClass(ranges)}]`;
+          atom(`[${e === e.toUpperCase() ? '^' : ''}${rangesToClass(ranges)}]`);
         } else if (e === 'C') fail('invalid escape sequence: \\C');
-        else out += literal(parseEscape());
+        else atom(literal(parseEscape()));
         break;
       }
       default:
-        out += literal(next());
+        atom(literal(next()));
     }
   }
   if (levels.length > 1) fail('missing closing )');
-  return out + ')'.repeat(top().mods);
+  return { source: out + ')'.repeat(top().mods), tree: group(top()) };
 }
 
 function literal(c: number): string {

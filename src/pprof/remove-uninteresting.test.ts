@@ -33,3 +33,10 @@ test('simplifyFunc drops argument lists but keeps reserved names', () => {
   assert.equal(simplifyFunc('(anonymous namespace)::f(int)'), '(anonymous namespace)::f');
   assert.equal(simplifyFunc('Foo::operator()(int)'), 'Foo::operator()');
 });
+
+test('a drop_frames too expensive to match leaves the profile alone too', { timeout: 60_000 }, () => {
+  // drop_frames comes from the profiled program: a pathological one must not stall or fail the report.
+  const names = Array.from({ length: 600 }, (_, i) => `github.com/acme/shop.(*Server).handle${i}${'x'.repeat(80)}`);
+  const p = makeProfile({ dropFrames: '(.?){1000}Q', samples: names.map((n) => ({ stack: ['main', n], values: [1] })) });
+  assert.equal(removeUninteresting(p), p);
+});

@@ -8,25 +8,26 @@
  * frames before the first "user" frame of a sample (seen from the root) are
  * never pruned, so a sample is not emptied.
  */
+import { isGopprofError } from '../errors.ts';
 import type { Location, Profile } from './profile.ts';
 import { compileGoRegexp } from './go-regexp.ts';
 import { SamplesBuilder } from './samples-builder.ts';
 
 /**
  * Prunes `p` by its dropFrames/keepFrames. Like pprof, an invalid pattern
- * leaves the profile unchanged (pprof ignores that error).
+ * leaves the profile unchanged (pprof ignores that error); so does one too
+ * expensive to match (the profiled program wrote it, not the caller).
  */
 export function removeUninteresting(p: Profile): Profile {
   if (p.dropFrames === '') return p;
-  let drop: RegExp;
-  let keep: RegExp | undefined;
   try {
-    drop = compileGoRegexp(`^(${p.dropFrames})$`, 'drop_frames');
-    if (p.keepFrames !== '') keep = compileGoRegexp(`^(${p.keepFrames})$`, 'keep_frames');
-  } catch {
-    return p;
+    const drop = compileGoRegexp(`^(${p.dropFrames})$`, 'drop_frames');
+    const keep = p.keepFrames !== '' ? compileGoRegexp(`^(${p.keepFrames})$`, 'keep_frames') : undefined;
+    return prune(p, drop, keep);
+  } catch (err) {
+    if (isGopprofError(err, 'REGEXP_INVALID')) return p;
+    throw err;
   }
-  return prune(p, drop, keep);
 }
 
 const PRUNE = 1;
