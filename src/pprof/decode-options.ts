@@ -8,7 +8,9 @@ import { GopprofError } from '../errors.ts';
 export interface DecodeOptions {
   /**
    * The most bytes a gzip-compressed profile may inflate to. Profiles come from
-   * pods we do not control; a few KB of gzip can inflate to gigabytes.
+   * pods we do not control; a few KB of gzip can inflate to gigabytes. Also the
+   * most bytes the decoded sample columns may take (they can be 8 times the
+   * input; real profiles need about twice their size).
    */
   readonly maxDecompressedBytes: number;
   /**

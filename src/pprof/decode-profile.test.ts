@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { describe, it } from 'node:test';
-import { gzipSync } from 'node:zlib';
+import { gunzipSync, gzipSync } from 'node:zlib';
 import { type ErrorCode, GopprofError, isGopprofError } from '../errors.ts';
 import {
   concat,
@@ -296,6 +296,27 @@ describe('decodeProfile', () => {
       const before = process.memoryUsage().rss;
       throwsCode(() => decodeProfile(bomb), 'PROFILE_TOO_LARGE', /more than 1000000 table entries/);
       assert.ok(process.memoryUsage().rss - before < 300 * 1024 * 1024);
+    });
+
+    it('stops a sample bomb (zero-valued samples, 8 bytes decoded per input byte) at maxDecompressedBytes', () => {
+      // 200 sample types and 40k samples of 200 one-byte values: 8 MB inflated from ~30 KB of
+      // gzip, which would decode to 64 MB of values.
+      const nTypes = 200;
+      const values = concat(tag(2, 2), varintBytes(nTypes), new Uint8Array(nTypes));
+      const one = lfield(PROFILE.sample, values);
+      const types = concat(...Array.from({ length: nTypes }, () => lfield(PROFILE.sampleType, valueType(S.samples, S.count))));
+      const raw = concat(types, Buffer.concat(Array.from({ length: 40_000 }, () => one)), stringTable(STRINGS));
+      const bomb = gzipSync(raw);
+      const cap = 16 * 1024 * 1024;
+      assert.ok(raw.length < cap, 'the inflated bytes are under the cap');
+      const before = process.memoryUsage().rss;
+      throwsCode(() => decodeProfile(bomb, { maxDecompressedBytes: cap }), 'PROFILE_TOO_LARGE', /40000 samples \(200 values each.*more than the cap of 16777216 bytes/);
+      assert.ok(process.memoryUsage().rss - before < 48 * 1024 * 1024, 'the values were never allocated');
+      // Real profiles need about twice their size: the fixtures decode under a cap of twice theirs.
+      for (const name of ['cpu.pb.gz', 'heap.pb.gz', 'allocs.pb.gz']) {
+        const gz = readFileSync(new URL(`../../test/fixtures/profiles/${name}`, import.meta.url));
+        assert.ok(decodeProfile(gz, { maxDecompressedBytes: 2 * gunzipSync(gz).length }).samples.count > 0, name);
+      }
     });
 
     it('OPTION_INVALID for a cap that is not a positive integer', () => {

@@ -20,9 +20,9 @@ export function decodeProfile(bytes: Uint8Array, options?: Partial<DecodeOptions
   const { maxDecompressedBytes, maxTableEntries } = resolveDecodeOptions(options);
   checkNotEmpty(bytes, 'the profile body is empty (0 bytes)');
   const kind = sniffProfileBytes(bytes);
-  if (kind === 'gzip') return decodeRaw(gunzipProfile(bytes, maxDecompressedBytes), true, maxTableEntries);
+  if (kind === 'gzip') return decodeRaw(gunzipProfile(bytes, maxDecompressedBytes), true, maxTableEntries, maxDecompressedBytes);
   if (kind !== 'binary') throw notProfileError(bytes, kind);
-  return decodeRaw(bytes, false, maxTableEntries);
+  return decodeRaw(bytes, false, maxTableEntries, maxDecompressedBytes);
 }
 
 /** Options of decodeProfileAsync: DecodeOptions plus a signal to give up waiting. */
@@ -43,10 +43,10 @@ export async function decodeProfileAsync(bytes: Uint8Array, options?: Partial<De
   if (kind === 'gzip') {
     const raw = await gunzipProfileAsync(bytes, maxDecompressedBytes, signal);
     if (signal?.aborted) throw abortError(signal, 'decoding the profile');
-    return decodeRaw(raw, true, maxTableEntries);
+    return decodeRaw(raw, true, maxTableEntries, maxDecompressedBytes);
   }
   if (kind !== 'binary') throw notProfileError(bytes, kind);
-  return decodeRaw(bytes, false, maxTableEntries);
+  return decodeRaw(bytes, false, maxTableEntries, maxDecompressedBytes);
 }
 
 function checkNotEmpty(bytes: Uint8Array, message: string): void {
@@ -54,14 +54,14 @@ function checkNotEmpty(bytes: Uint8Array, message: string): void {
 }
 
 /** Decodes uncompressed profile.proto bytes, after the same checks the compressed body had. */
-function decodeRaw(raw: Uint8Array, inflated: boolean, maxTableEntries: number): Profile {
+function decodeRaw(raw: Uint8Array, inflated: boolean, maxTableEntries: number, maxSampleBytes: number): Profile {
   if (inflated) {
     checkNotEmpty(raw, 'the profile is empty after gunzip (a gzip stream of 0 bytes)');
     const kind = sniffProfileBytes(raw);
     if (kind !== 'binary' && kind !== 'gzip') throw notProfileError(raw, kind);
   }
   try {
-    return parseProfileProto(raw, maxTableEntries);
+    return parseProfileProto(raw, maxTableEntries, maxSampleBytes);
   } catch (err) {
     // Text with a few control bytes slips past the sniff; name it for what it is.
     if (err instanceof GopprofError && err.code === 'PROFILE_PROTOBUF_CORRUPT' && mostlyText(raw)) {

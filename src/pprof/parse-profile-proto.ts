@@ -9,7 +9,7 @@
  * non-zero and unique, references must point at something that exists.
  */
 import { GopprofError } from '../errors.ts';
-import { DEFAULT_MAX_TABLE_ENTRIES } from './decode-options.ts';
+import { DEFAULT_MAX_DECOMPRESSED_BYTES, DEFAULT_MAX_TABLE_ENTRIES } from './decode-options.ts';
 import { decodeSamples, type LocationLookup } from './decode-samples.ts';
 import { LabelInterner } from './label-interner.ts';
 import type { Location, Mapping, Profile, ProfileFunction, ValueType } from './profile.ts';
@@ -17,8 +17,16 @@ import { ProtobufReader } from './protobuf-reader.ts';
 import { type RawProfileTables, readProfileTables } from './read-profile-tables.ts';
 import type { RawValueType } from './read-table-entries.ts';
 
-/** Decodes uncompressed profile.proto bytes into the Profile model. */
-export function parseProfileProto(raw: Uint8Array, maxTableEntries: number = DEFAULT_MAX_TABLE_ENTRIES): Profile {
+/**
+ * Decodes uncompressed profile.proto bytes into the Profile model. The
+ * sample columns may take at most `maxSampleBytes` (the decoder passes its
+ * maxDecompressedBytes).
+ */
+export function parseProfileProto(
+  raw: Uint8Array,
+  maxTableEntries: number = DEFAULT_MAX_TABLE_ENTRIES,
+  maxSampleBytes: number = DEFAULT_MAX_DECOMPRESSED_BYTES,
+): Profile {
   const r = new ProtobufReader(raw);
   const t = readProfileTables(r, maxTableEntries);
   const strings = t.strings;
@@ -45,6 +53,17 @@ export function parseProfileProto(raw: Uint8Array, maxTableEntries: number = DEF
   if (t.sampleCount * nTypes > t.sampleBytes) {
     throw invalid(
       `${t.sampleCount} samples × ${nTypes} sample types need at least ${t.sampleCount * nTypes} bytes of values, but all samples together have ${t.sampleBytes} bytes`,
+    );
+  }
+  // A value is 8 bytes in the model but can be 1 byte of input, a location id 4 for 1: a gzip
+  // bomb of zero-valued samples under the byte cap would still allocate 8 × the cap (4 GB at
+  // the default). Real profiles need about 2 bytes per input byte (a 38 MB heap profile, 82 MB).
+  const sampleArrayBytes = t.sampleCount * (nTypes * 8 + 8) + t.locationIdCount * 4 + 4;
+  if (sampleArrayBytes > maxSampleBytes) {
+    throw new GopprofError(
+      'PROFILE_TOO_LARGE',
+      `the profile's ${t.sampleCount} samples (${nTypes} values each, ${t.locationIdCount} frames in all) would take ${sampleArrayBytes} bytes decoded, more than the cap of ${maxSampleBytes} bytes (maxDecompressedBytes)`,
+      { details: { maxDecompressedBytes: maxSampleBytes, samples: t.sampleCount, sampleTypes: nTypes } },
     );
   }
   const interner = new LabelInterner(strings, maxTableEntries - t.entries, maxTableEntries);
