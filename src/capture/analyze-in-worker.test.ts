@@ -34,3 +34,25 @@ test('cancelling stops the analysis with ABORTED', async () => {
   await assert.rejects(running, (e: unknown) => isGopprofError(e, 'ABORTED'));
   await assert.rejects(analyze(CPU, {}, controller.signal), (e: unknown) => isGopprofError(e, 'ABORTED'));
 });
+
+test('a pool of two serves many analyses at once, and a timed-out worker is replaced', async () => {
+  const analyze = createWorkerAnalyzer({ maxDecompressedBytes: MAX, timeoutMs: 60_000, poolSize: 2 });
+  const expected = await createAnalyzer(MAX)(CPU, {});
+  const all = await Promise.all(Array.from({ length: 6 }, () => analyze(CPU, {})));
+  for (const a of all) assert.deepEqual(a, expected);
+
+  const tight = createWorkerAnalyzer({ maxDecompressedBytes: MAX, timeoutMs: 1, poolSize: 1 });
+  await assert.rejects(tight(CPU, {}), (e: unknown) => isGopprofError(e, 'ANALYSIS_TIMEOUT'));
+  await assert.rejects(tight(CPU, {}), (e: unknown) => isGopprofError(e, 'ANALYSIS_TIMEOUT'));
+});
+
+test('cancelling a queued analysis removes it; the running one completes', async () => {
+  const analyze = createWorkerAnalyzer({ maxDecompressedBytes: MAX, timeoutMs: 60_000, poolSize: 1 });
+  const controller = new AbortController();
+  const first = analyze(CPU, {});
+  const queued = analyze(CPU, {}, controller.signal);
+  controller.abort();
+  await assert.rejects(queued, (e: unknown) => isGopprofError(e, 'ABORTED'));
+  assert.ok((await first).dot.startsWith('digraph'));
+  assert.ok((await analyze(CPU, {})).dot.startsWith('digraph'));
+});

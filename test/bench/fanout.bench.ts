@@ -14,7 +14,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { create } from '@bufbuild/protobuf';
 import { type Client, credentials, Metadata, makeGenericClientConstructor } from '@grpc/grpc-js';
-import { createAnalyzer, createCaptureService } from '../../src/capture/index.ts';
+import { createCaptureService, createWorkerAnalyzer } from '../../src/capture/index.ts';
 import { DEFAULT_CONFIG } from '../../src/config/index.ts';
 import { fetchProfile } from '../../src/fetch/index.ts';
 import { ProfileType } from '../../src/gen/gopprof/v1/capture_pb.js';
@@ -65,7 +65,11 @@ export async function main(): Promise<void> {
   const dir = await mkdtemp(join(tmpdir(), 'gopprof-fanout-'));
   const limits = DEFAULT_CONFIG.capture;
   const processing: number[] = [];
-  const analyze = createAnalyzer(limits.maxDecompressedBytes);
+  // As the service runs it (src/main.ts): each analysis in its own worker thread, with a deadline.
+  const analyze = createWorkerAnalyzer({
+    maxDecompressedBytes: limits.maxDecompressedBytes,
+    timeoutMs: limits.analyzeTimeoutSeconds * 1000,
+  });
   const renderer = createRenderer({ poolSize: limits.renderWorkers });
   const pending = new Map<string, number>();
   const service = createCaptureService({
