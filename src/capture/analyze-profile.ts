@@ -5,7 +5,14 @@
  * for typical profiles).
  */
 import { decodeProfileAsync } from '../pprof/index.ts';
-import { generateDot, type ReportOptions, summarize } from '../report/index.ts';
+import {
+  composeDot,
+  prepareReport,
+  type ReportOptions,
+  reportGraph,
+  resolveReportOptions,
+  summarizeReport,
+} from '../report/index.ts';
 import type { EngineOptions } from './capture.ts';
 import type { Analysis } from './capture-service.ts';
 
@@ -31,10 +38,11 @@ export function reportOptionsOf(o: EngineOptions): Partial<ReportOptions> {
 export function createAnalyzer(maxDecompressedBytes: number) {
   return async (bytes: Uint8Array, options: EngineOptions, signal?: AbortSignal): Promise<Analysis> => {
     const profile = await decodeProfileAsync(bytes, { maxDecompressedBytes, signal });
-    const ro = reportOptionsOf(options);
-    const s = summarize(profile, ro, SUMMARY_TOP_N);
+    // One preparation (merge, filters, granularity) serves both the DOT and the summary.
+    const prepared = prepareReport(profile, resolveReportOptions(reportOptionsOf(options)));
+    const s = summarizeReport(prepared, SUMMARY_TOP_N);
     return {
-      dot: generateDot(profile, ro),
+      dot: composeDot(reportGraph(prepared, true)),
       summary: {
         sampleType: s.sampleType,
         unit: s.unit,

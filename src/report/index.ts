@@ -5,7 +5,7 @@
 export { type ReportOptions, DEFAULT_REPORT_OPTIONS, resolveReportOptions } from './report-options.ts';
 export { composeDot, generateDot } from './generate-dot.ts';
 export { composeTop, generateTop, type TopItem, topItems } from './generate-top.ts';
-export { type ProfileSummary, type SummaryFunction, summarize } from './summarize.ts';
+export { type ProfileSummary, type SummaryFunction, summarize, summarizeReport } from './summarize.ts';
 export { computeTotal, numLabelUnit, type PreparedReport, prepareReport } from './prepare-report.ts';
 export { type ReportGraph, reportGraph } from './report-graph.ts';
 export { profileLabels, reportLabels } from './legend.ts';

@@ -5,7 +5,7 @@
 import type { Profile } from '../pprof/index.ts';
 import { type TopItem, topItems } from './generate-top.ts';
 import { percentage } from '../measurement/index.ts';
-import { prepareReport } from './prepare-report.ts';
+import { type PreparedReport, prepareReport } from './prepare-report.ts';
 import { reportGraph } from './report-graph.ts';
 import { type ReportOptions, resolveReportOptions } from './report-options.ts';
 
@@ -31,8 +31,12 @@ export interface ProfileSummary {
 
 /** Summarises `profile` with the top `n` functions (pprof's -top order: by flat, or by cum with cumSort). */
 export function summarize(profile: Profile, options: Partial<ReportOptions> = {}, n = 10): ProfileSummary {
-  const o = resolveReportOptions(options);
-  const r = reportGraph(prepareReport(profile, o), false);
+  return summarizeReport(prepareReport(profile, resolveReportOptions(options)), n);
+}
+
+/** Like summarize, from a report already prepared (e.g. the one a DOT was composed from). */
+export function summarizeReport(prepared: PreparedReport, n = 10): ProfileSummary {
+  const r = reportGraph(prepared, false);
   const total = r.prepared.total;
   const functions = topItems(r)
     .slice(0, Math.max(0, n))
