@@ -10,6 +10,7 @@
 import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
 import { abortError, type ErrorCode, type ErrorDetails, GopprofError } from '../errors.ts';
+import { workerExecArgv } from '../render/index.ts';
 import type { EngineOptions } from './capture.ts';
 import type { Analysis } from './capture-service.ts';
 
@@ -39,15 +40,6 @@ export interface WorkerAnalyzerOptions {
 }
 
 const WORKER_URL = new URL('./analyze-worker.ts', import.meta.url);
-
-/**
- * Workers inherit the parent's Node flags, except under `node
- * --input-type=module -e …`, whose inherited --input-type kills a worker at
- * start (as in src/render/).
- */
-function workerExecArgv(): string[] | undefined {
-  return process.execArgv.some((arg) => arg.startsWith('--input-type')) ? [] : undefined;
-}
 
 interface Job {
   readonly bytes: Uint8Array;

@@ -74,7 +74,7 @@ const MAX_ATTEMPTS = 2;
  * every worker at start; then they get none. (Passing a filtered list instead
  * fails: Node rejects per-process flags given to a worker explicitly.)
  */
-function workerExecArgv(): string[] | undefined {
+export function workerExecArgv(): string[] | undefined {
   return process.execArgv.some((arg) => arg.startsWith('--input-type')) ? [] : undefined;
 }
 
