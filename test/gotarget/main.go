@@ -59,17 +59,23 @@ func burnCPU(busy, idle time.Duration) {
 }
 
 // leakMemory allocates 64 KiB blocks and keeps the last limit bytes of them
-// live. After the first blocks it runs three GCs (a heap profile shows the
-// heap as of a completed GC cycle) and closes ready, so a heap profile
-// fetched as soon as the target listens already names leakMemory.
+// live. It closes ready once the published heap profile names it, so a heap
+// or allocs profile fetched as soon as the target listens already does. That
+// takes more than a few GCs: the runtime samples allocations at the rate set
+// when each P's cache was made (the 512 KiB default, before main could lower
+// MemProfileRate), so the first blocks are often not sampled at all.
 func leakMemory(limit int, ready chan<- struct{}) {
 	const block = 64 << 10
 	for n := 0; ; n++ {
-		if n == 16 {
-			for i := 0; i < 3; i++ {
-				runtime.GC()
+		if ready != nil && n >= 16 && n%8 == 0 {
+			// A heap profile shows the heap as of a completed GC cycle:
+			// two cycles publish what was sampled before them.
+			runtime.GC()
+			runtime.GC()
+			if heapProfileNames("main.leakMemory") {
+				close(ready)
+				ready = nil
 			}
-			close(ready)
 		}
 		b := make([]byte, block)
 		b[0] = 1
@@ -79,10 +85,34 @@ func leakMemory(limit int, ready chan<- struct{}) {
 			leaked = append([][]byte(nil), leaked[len(leaked)/2:]...)
 		}
 		leakedMu.Unlock()
-		if n >= 16 {
+		if ready == nil {
 			time.Sleep(10 * time.Millisecond)
 		}
 	}
+}
+
+// heapProfileNames reports whether the published heap profile has a record
+// whose stack passes through the function called name.
+func heapProfileNames(name string) bool {
+	n, _ := runtime.MemProfile(nil, true)
+	records := make([]runtime.MemProfileRecord, n+16)
+	n, ok := runtime.MemProfile(records, true)
+	if !ok {
+		return false
+	}
+	for _, r := range records[:n] {
+		frames := runtime.CallersFrames(r.Stack())
+		for {
+			frame, more := frames.Next()
+			if frame.Function == name {
+				return true
+			}
+			if !more {
+				break
+			}
+		}
+	}
+	return false
 }
 
 // parkGoroutines blocks forever: the goroutine profile shows one stack per parked goroutine.
