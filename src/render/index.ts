@@ -3,7 +3,7 @@
  * threads; no Graphviz binary needed.
  */
 export type { Renderer, RendererStats } from './create-renderer.ts';
-export { createRenderer, workerExecArgv } from './create-renderer.ts';
+export { createRenderer } from './create-renderer.ts';
 export type { GraphvizLayout } from './layout-dot.ts';
 export { isBrokenInstanceError, layoutDot } from './layout-dot.ts';
 export { massageSvg } from './massage-svg.ts';

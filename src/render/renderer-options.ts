@@ -2,7 +2,6 @@
  * Options of the renderer, with their defaults in one place.
  */
 import { availableParallelism } from 'node:os';
-import { GopprofError } from '../errors.ts';
 
 /** How a renderer runs its layouts. */
 export interface RendererOptions {
@@ -39,27 +38,14 @@ export const DEFAULT_RENDERER_OPTIONS: RendererOptions = Object.freeze({
 });
 
 /**
- * Merges `options` over the defaults and validates them once, so that a bad
- * value fails at start-up with OPTION_INVALID naming it, not as a hang later.
+ * Merges `options` over the defaults (an undefined value keeps the default).
+ * The values are validated once, by the worker pool createRenderer builds on,
+ * so a bad one fails at start-up with OPTION_INVALID naming it.
  */
 export function resolveRendererOptions(options: Partial<RendererOptions> = {}): RendererOptions {
   const merged: RendererOptions = { ...DEFAULT_RENDERER_OPTIONS };
   for (const [key, value] of Object.entries(options)) {
     if (value !== undefined) Object.assign(merged, { [key]: value });
   }
-  checkInteger('poolSize', merged.poolSize, 1, 256);
-  checkInteger('timeoutMs', merged.timeoutMs, 1, 2_147_483_647); // setTimeout's limit
-  checkInteger('maxQueue', merged.maxQueue, 1, 1_000_000);
-  if (!(merged.workerUrl instanceof URL)) {
-    throw new GopprofError('OPTION_INVALID', 'workerUrl must be a URL', { details: { option: 'workerUrl' } });
-  }
   return Object.freeze(merged);
-}
-
-function checkInteger(option: string, value: number, min: number, max: number): void {
-  if (!Number.isSafeInteger(value) || value < min || value > max) {
-    throw new GopprofError('OPTION_INVALID', `${option} must be an integer between ${min} and ${max}, got ${value}`, {
-      details: { option },
-    });
-  }
 }
