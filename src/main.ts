@@ -166,15 +166,17 @@ async function startComponents(config: Config, log: Logger, started: (() => Prom
     timeoutMs: config.capture.renderTimeoutSeconds * 1000,
   });
   started.push(() => renderer.stop());
+  // Off the event loop, with a deadline: a huge profile or a caller's pathological regexp stalls nothing else.
+  const analyzer = createWorkerAnalyzer({
+    maxDecompressedBytes: config.capture.maxDecompressedBytes,
+    timeoutMs: config.capture.analyzeTimeoutSeconds * 1000,
+  });
+  started.push(() => analyzer.stop());
   const targets = kubernetes ? combineRegistries([staticTargets, kubernetes]) : staticTargets;
   const captureService = createCaptureService({
     targets,
     fetch: fetchProfile,
-    // Off the event loop, with a deadline: a huge profile or a caller's pathological regexp stalls nothing else.
-    analyze: createWorkerAnalyzer({
-      maxDecompressedBytes: config.capture.maxDecompressedBytes,
-      timeoutMs: config.capture.analyzeTimeoutSeconds * 1000,
-    }),
+    analyze: analyzer,
     render: (dot, signal) => renderer.render(dot, signal),
     store: storage.store,
     limits: {
@@ -267,7 +269,7 @@ async function startComponents(config: Config, log: Logger, started: (() => Prom
         await notifier?.stop();
         await kubernetes?.stop();
         await http.stop();
-        await renderer.stop();
+        await Promise.all([renderer.stop(), analyzer.stop()]);
         await storage.stop();
         log.info('gopprof stopped');
       })();

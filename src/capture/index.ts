@@ -2,7 +2,7 @@
  * The capture use case: what the gRPC server and the auto-profiler call.
  */
 export type * from './capture.ts';
-export { type AnalyzeReply, type AnalyzeRequest, createWorkerAnalyzer, type WorkerAnalyzerOptions } from './analyze-in-worker.ts';
+export { createWorkerAnalyzer, type WorkerAnalyzer, type WorkerAnalyzerOptions } from './analyze-in-worker.ts';
 export { createAnalyzer, reportOptionsOf, SUMMARY_TOP_N } from './analyze-profile.ts';
 export { CAPTURES_PREFIX, captureKeys, isCaptureId, newCaptureId } from './capture-keys.ts';
 export { type CaptureRepository, type CaptureRepositoryOptions, createCaptureRepository } from './capture-repository.ts';
