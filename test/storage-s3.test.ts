@@ -173,6 +173,22 @@ test('list pages through keys in lexicographic order, filtered by prefix', async
   assert.deepEqual(await collect(store.list('nothing/')), []);
 });
 
+test('listPrefixes pages through the directories one level below a prefix, each once, without objects', async () => {
+  const store = createS3Store(s3Options({ listPageSize: 2 }));
+  // s3rver finds common prefixes only one directory deep (S3 and MinIO at any depth): these keys stay there.
+  const keys = ['d/x2/1', 'd/f1', 'd/x1/1', 'd/x1/2', 'd/f2', 'd/f3', 'd/x3/1', 'e/y/1'];
+  for (const key of keys) await store.put(key, bytes(key), { contentType: 'text/plain' });
+  const prefixes = async (prefix: string) => {
+    const out: string[] = [];
+    for await (const p of store.listPrefixes(prefix)) out.push(p);
+    return out;
+  };
+  assert.deepEqual(await prefixes('d/'), ['d/x1/', 'd/x2/', 'd/x3/']);
+  assert.deepEqual(await prefixes('d/x'), ['d/x1/', 'd/x2/', 'd/x3/']);
+  assert.deepEqual(await prefixes('e/'), ['e/y/']);
+  assert.deepEqual(await prefixes('none/'), []);
+});
+
 test('a presigned URL fetched with plain HTTP returns the bytes and content type', async () => {
   const store = createS3Store(s3Options());
   const svg = bytes('<svg xmlns="http://www.w3.org/2000/svg"><g/></svg>');

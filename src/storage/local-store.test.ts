@@ -117,6 +117,24 @@ test('list yields keys in S3 (byte) order, filtered by any prefix, with sizes', 
   assert.deepEqual(await collect(store.list('zzz/')), []);
 });
 
+test('listPrefixes yields the directories one level below a prefix, in S3 order, without objects at that level', async () => {
+  const { store } = await freshStore();
+  for (const key of ['d/b/1', 'd/a-b/1', 'd/a/x/y', 'd/a/2', 'd/file', 'd/c.d/1', 'e/1/2']) {
+    await store.put(key, bytes(key), { contentType: 'text/plain' });
+  }
+  const prefixes = async (prefix: string) => {
+    const out: string[] = [];
+    for await (const p of store.listPrefixes(prefix)) out.push(p);
+    return out;
+  };
+  assert.deepEqual(await prefixes(''), ['d/', 'e/']);
+  assert.deepEqual(await prefixes('d/'), ['d/a-b/', 'd/a/', 'd/b/', 'd/c.d/']);
+  assert.deepEqual(await prefixes('d/a'), ['d/a-b/', 'd/a/']);
+  assert.deepEqual(await prefixes('d/a/'), ['d/a/x/']);
+  assert.deepEqual(await prefixes('none/'), []);
+  await assert.rejects(prefixes('../'), (err) => isGopprofError(err, 'STORAGE_KEY_INVALID'));
+});
+
 test('a key clashing with a directory fails with STORAGE_FAILED, not a crash', async () => {
   const { store } = await freshStore();
   await store.put('d/e', bytes('x'), { contentType: 'text/plain' });

@@ -87,6 +87,28 @@ export function createLocalStore(options: LocalStoreOptions): ObjectStore {
     yield* walk(start, dirKey, partial, signal);
   }
 
+  async function* listPrefixes(prefix: string, signal?: AbortSignal): AsyncIterable<string> {
+    validateKeyPrefix(prefix);
+    if (signal?.aborted) throw abortError(signal, 'local store list');
+    const cut = prefix.lastIndexOf('/') + 1;
+    const dirKey = prefix.slice(0, cut);
+    const partial = prefix.slice(cut);
+    const dir = dirKey === '' ? join(root, 'objects') : objectPath(root, dirKey.slice(0, -1));
+    let entries: Dirent[];
+    try {
+      entries = await readdir(dir, { withFileTypes: true });
+    } catch (err) {
+      if (isMissing(err)) return;
+      throw localError('list', prefix, err, signal);
+    }
+    // One readdir, no stat per object: a directory holds at least one object (deletes prune empty ones).
+    const names = entries
+      .filter((e) => e.isDirectory() && e.name.startsWith(partial) && isValidKeySegment(e.name))
+      .map((e) => `${dirKey}${e.name}/`)
+      .sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+    yield* names;
+  }
+
   async function* walk(dir: string, keyPrefix: string, partial: string, signal?: AbortSignal): AsyncIterable<ObjectInfo> {
     if (signal?.aborted) throw abortError(signal, 'local store list');
     let entries: Dirent[];
@@ -152,6 +174,7 @@ export function createLocalStore(options: LocalStoreOptions): ObjectStore {
     get,
     head,
     list,
+    listPrefixes,
     delete: remove,
     url,
     check,

@@ -3,21 +3,21 @@
  * the spool and the primary as a single store: ascending keys, each key once
  * (the first listing's entry wins, since the spool holds the newer copy).
  */
-import type { ObjectInfo } from './object-store.ts';
 
 /**
- * Lazily merges `first` and `second`. When `second` throws, `onSecondError`
- * decides: return to carry on with `first` alone, or throw to stop.
+ * Lazily merges `first` and `second` (objects, or prefixes wrapped as
+ * `{key}`). When `second` throws, `onSecondError` decides: return to carry
+ * on with `first` alone, or throw to stop.
  */
-export async function* mergeListings(
-  first: AsyncIterable<ObjectInfo>,
-  second: AsyncIterable<ObjectInfo>,
+export async function* mergeListings<T extends { readonly key: string }>(
+  first: AsyncIterable<T>,
+  second: AsyncIterable<T>,
   onSecondError: (err: unknown) => void,
-): AsyncIterable<ObjectInfo> {
+): AsyncIterable<T> {
   const a = first[Symbol.asyncIterator]();
   const b = second[Symbol.asyncIterator]();
   let secondAlive = true;
-  const nextSecond = async (): Promise<ObjectInfo | undefined> => {
+  const nextSecond = async (): Promise<T | undefined> => {
     if (!secondAlive) return undefined;
     try {
       const r = await b.next();
@@ -34,7 +34,7 @@ export async function* mergeListings(
     let y = await nextSecond();
     while (x !== undefined || y !== undefined) {
       if (y === undefined || (x !== undefined && x.key <= y.key)) {
-        const current = x as ObjectInfo;
+        const current = x as T;
         yield current;
         if (y !== undefined && y.key === current.key) y = await nextSecond();
         x = await a.next().then((r) => (r.done ? undefined : r.value));

@@ -63,6 +63,13 @@ export interface ObjectStore {
    * lexicographic key order (as S3 lists), fetched lazily page by page.
    */
   list(prefix: string, signal?: AbortSignal): AsyncIterable<ObjectInfo>;
+  /**
+   * The distinct "directories" one level below `prefix`: each key that starts
+   * with `prefix` cut after the next '/' (S3's CommonPrefixes with delimiter
+   * '/'), ascending, each once. Lets a caller walk a tree level by level, e.g.
+   * the captures of one day, without reading every key beneath.
+   */
+  listPrefixes(prefix: string, signal?: AbortSignal): AsyncIterable<string>;
   /** Removes `key`; removing a missing key succeeds (as on S3), so retries are safe. */
   delete(key: string, signal?: AbortSignal): Promise<void>;
   /**

@@ -165,6 +165,33 @@ export function createS3Store(options: S3StoreOptions): ObjectStore {
     }
   }
 
+  async function* listPrefixes(prefix: string, signal?: AbortSignal): AsyncIterable<string> {
+    validateKeyPrefix(prefix);
+    await ensureBucket(signal);
+    let marker = '';
+    let last = '';
+    for (;;) {
+      const page = await run('list', prefix, signal, () =>
+        client.listObjectsQuery(bucket, prefix, marker, { Delimiter: '/', MaxKeys: pageSize }),
+      );
+      let highest = marker;
+      for (const item of page.objects) {
+        const key = item.prefix || item.name || '';
+        if (key > highest) highest = key;
+        // Prefixes only (not objects at this level), each once even if a server repeats one on the next page.
+        if (!item.prefix || item.prefix <= last) continue;
+        last = item.prefix;
+        yield item.prefix;
+      }
+      if (!isTrue(page.isTruncated)) return;
+      const next = page.nextMarker && page.nextMarker > marker ? page.nextMarker : highest;
+      if (next === '' || next <= marker) {
+        throw new GopprofError('STORAGE_FAILED', `s3 list '${prefix}' on ${where}: truncated page without a next marker`);
+      }
+      marker = next;
+    }
+  }
+
   async function remove(key: string, signal?: AbortSignal): Promise<void> {
     validateObjectKey(key);
     await ensureBucket(signal);
@@ -192,6 +219,7 @@ export function createS3Store(options: S3StoreOptions): ObjectStore {
     get,
     head,
     list,
+    listPrefixes,
     delete: remove,
     url,
     check,

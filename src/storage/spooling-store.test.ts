@@ -63,6 +63,13 @@ function setup(options: { timers?: SpoolTimers } = {}) {
       }
       guard();
     },
+    async *listPrefixes(prefix, signal) {
+      for await (const item of inner.listPrefixes(prefix, signal)) {
+        guard();
+        yield item;
+      }
+      guard();
+    },
     delete: async (key, signal) => {
       guard();
       return inner.delete(key, signal);
@@ -174,6 +181,22 @@ test('a listing merges both stores in key order and shows a key in both once', a
   for (const key of ['b', 'c', 'e/2', 'f']) await spool.put(key, bytes('s'), json);
   assert.deepEqual(await collect(store.list('')), ['a', 'b', 'c', 'e/1', 'e/2', 'e/3', 'f']);
   assert.deepEqual(await collect(store.list('e/')), ['e/1', 'e/2', 'e/3']);
+});
+
+test('listPrefixes merges both stores level by level, each prefix once; spool only while the primary is down', async () => {
+  const { store, primary, spool, sw, events } = setup();
+  for (const key of ['d/1/a', 'd/3/a', 'd/3/b', 'd/x']) await primary.put(key, bytes('p'), json);
+  for (const key of ['d/2/a', 'd/3/c', 'e/1/a']) await spool.put(key, bytes('s'), json);
+  const prefixes = async (prefix: string) => {
+    const out: string[] = [];
+    for await (const p of store.listPrefixes(prefix)) out.push(p);
+    return out;
+  };
+  assert.deepEqual(await prefixes(''), ['d/', 'e/']);
+  assert.deepEqual(await prefixes('d/'), ['d/1/', 'd/2/', 'd/3/']);
+  sw.down = true;
+  assert.deepEqual(await prefixes('d/'), ['d/2/', 'd/3/']);
+  assert.equal(events.at(-1)?.type, 'list-degraded');
 });
 
 test('a newer put is never overwritten by an older spooled copy', async () => {

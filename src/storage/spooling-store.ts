@@ -223,14 +223,28 @@ export function createSpoolingStore(
     return primary.head(key, signal);
   }
 
+  /** While the primary is down the spool alone is listed: callers see what was just captured. */
+  const listingDegraded = (prefix: string) => (err: unknown) => {
+    if (!isGopprofError(err, 'STORAGE_UNAVAILABLE')) throw err;
+    // The 'list-degraded' event and the log say the listing is partial.
+    log?.warn({ err, prefix }, 'object store unavailable: listing the spool only');
+    emit({ type: 'list-degraded', prefix, code: err.code, message: err.message });
+  };
+
   function list(prefix: string, signal?: AbortSignal): AsyncIterable<ObjectInfo> {
-    // While the primary is down the spool alone is listed: callers see what was just captured
-    // (and the 'list-degraded' event and log say the listing is partial).
-    return mergeListings(spool.list(prefix, signal), primary.list(prefix, signal), (err) => {
-      if (!isGopprofError(err, 'STORAGE_UNAVAILABLE')) throw err;
-      log?.warn({ err, prefix }, 'object store unavailable: listing the spool only');
-      emit({ type: 'list-degraded', prefix, code: err.code, message: err.message });
-    });
+    return mergeListings(spool.list(prefix, signal), primary.list(prefix, signal), listingDegraded(prefix));
+  }
+
+  async function* listPrefixes(prefix: string, signal?: AbortSignal): AsyncIterable<string> {
+    const keyed = async function* (prefixes: AsyncIterable<string>) {
+      for await (const key of prefixes) yield { key };
+    };
+    const merged = mergeListings(
+      keyed(spool.listPrefixes(prefix, signal)),
+      keyed(primary.listPrefixes(prefix, signal)),
+      listingDegraded(prefix),
+    );
+    for await (const item of merged) yield item.key;
   }
 
   async function remove(key: string, signal?: AbortSignal): Promise<void> {
@@ -266,6 +280,7 @@ export function createSpoolingStore(
     get,
     head,
     list,
+    listPrefixes,
     delete: remove,
     url,
     locate,
