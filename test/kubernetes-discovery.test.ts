@@ -326,8 +326,12 @@ test('a wrong token is reported, retried with backoff, and start() honours its s
   assert.ok(attempts >= 2 && attempts <= 30, `${attempts} list attempts in 1500 ms`);
   await registry.stop();
   await registry.stop();
+  // A list written to the socket just before stop() aborted it can still
+  // reach the server a moment later; what must not happen is a new attempt.
+  // Without stop the 100–200 ms backoff would make one every few hundred ms.
+  await sleep(100);
   const after = api.requests.length;
-  await sleep(300);
+  await sleep(500);
   assert.equal(api.requests.length, after, 'no requests after stop()');
 });
 
@@ -337,8 +341,9 @@ test('stop() ends the watch and is idempotent; no request follows it', async (t)
   await registry.stop();
   await registry.stop();
   await eventually('the server sees the watch closed', () => api.openWatches() === 0);
+  await sleep(100); // a request written just before stop() may still be arriving
   const after = api.requests.length;
-  await sleep(300);
+  await sleep(400); // resyncs every 100 ms would have listed again by now
   assert.equal(api.requests.length, after);
   await assert.rejects(registry.start(), (e: unknown) => isGopprofError(e, 'ABORTED'));
 });
