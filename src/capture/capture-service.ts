@@ -89,6 +89,8 @@ interface Outcome {
 export interface CaptureServiceHandle extends CaptureService {
   /** Records a note shown for a target in ListTargets (e.g. why it is not auto-profiled). */
   setTargetNote(targetId: string, note: string | undefined): void;
+  /** Forgets a capture that retention deleted, so GetCapture stops answering it from the record cache. */
+  forget(captureId: string): void;
 }
 
 /** Creates the CaptureService. */
@@ -96,7 +98,7 @@ export function createCaptureService(deps: CaptureDeps): CaptureServiceHandle {
   const now = deps.now ?? (() => new Date());
   const newId = deps.newId ?? ((d: Date, t: ProfileType) => newCaptureId(d, t));
   const log = deps.logger.child({ component: 'capture' });
-  const repo: CaptureRepository = createCaptureRepository(deps.store);
+  const repo: CaptureRepository = createCaptureRepository(deps.store, { now });
   const limit = createConcurrencyLimit(deps.limits.maxConcurrent, { maxQueue: deps.limits.maxQueued });
   const captureFlight = createSingleFlight<string, Outcome>();
   const fetchFlight = createSingleFlight<string, FetchResult>();
@@ -135,15 +137,20 @@ export function createCaptureService(deps: CaptureDeps): CaptureServiceHandle {
     const entries = await Promise.all(
       Object.entries(c.artifacts).map(async ([name, a]) => [name, await artifact(a.key, a.contentType, a.size, signal)] as const),
     );
-    const storedIn = c.storedIn === 'spool' ? await storedNow(c, signal) : c.storedIn;
-    return { ...c, artifacts: Object.fromEntries(entries), storedIn };
+    return { ...c, artifacts: Object.fromEntries(entries), storedIn: await storedNow(c, signal) };
   }
 
-  /** 'spool' while any object of a spooled capture is still in the spool, 'primary' once all are uploaded. */
+  /**
+   * 'spool' while any object of the capture is still in the spool, 'primary'
+   * once all are uploaded. A record that says 'primary' had its artifacts in
+   * the primary when it was written; only the record itself may have been
+   * spooled since, so only it is looked up.
+   */
   async function storedNow(c: Capture, signal?: AbortSignal): Promise<StoredIn> {
     const locate = deps.store.locate?.bind(deps.store);
     if (locate === undefined) return c.storedIn;
-    const keys = [...Object.values(c.artifacts).map((a) => a.key), captureKeys(c.id).metadata];
+    const record = captureKeys(c.id).metadata;
+    const keys = c.storedIn === 'spool' ? [...Object.values(c.artifacts).map((a) => a.key), record] : [record];
     const places = await Promise.all(keys.map((key) => locate(key, signal)));
     return places.includes('spool') ? 'spool' : 'primary';
   }
@@ -226,16 +233,15 @@ export function createCaptureService(deps: CaptureDeps): CaptureServiceHandle {
       ...(error ? { error: errorInfo(error) } : {}),
       artifacts,
       ...(summary ? { summary } : {}),
-      storedIn: 'primary',
+      // Where the artifacts are; the record is written once, last, with it.
+      storedIn: storedIn.includes('spool') ? 'spool' : 'primary',
     };
     let capture = base;
     try {
-      storedIn.push(await repo.save(base, keep()));
-      capture = { ...base, storedIn: storedIn.includes('spool') ? 'spool' : 'primary' };
-      if (capture.storedIn === 'spool') {
-        spooled.inc();
-        await repo.save(capture, keep());
-      }
+      // A record that lands in the spool itself says 'primary' when its artifacts did: reads
+      // look the record up (storedNow), and the caller is told here.
+      if ((await repo.save(base, keep())) === 'spool') capture = { ...base, storedIn: 'spool' };
+      if (capture.storedIn === 'spool') spooled.inc();
     } catch (err) {
       log.error({ err, captureId: id }, 'capture record could not be stored');
       error ??= asGopprofError(err, id);
@@ -343,6 +349,8 @@ export function createCaptureService(deps: CaptureDeps): CaptureServiceHandle {
     targets() {
       return deps.targets.list().map((target) => ({ target, ...(health.get(target.id) ?? {}) }));
     },
+
+    forget: (captureId) => repo.forget(captureId),
 
     setTargetNote(targetId, note) {
       if (note === undefined) health.clearNote(targetId);
