@@ -49,6 +49,11 @@ export function previousDay(day: string): string {
   return dayOf(new Date(Date.parse(`${day}T00:00:00Z`) - MS_PER_DAY));
 }
 
+/** The day after `day` (both `YYYY-MM-DD`). */
+export function nextDay(day: string): string {
+  return dayOf(new Date(Date.parse(`${day}T00:00:00Z`) + MS_PER_DAY));
+}
+
 /** True for a `YYYY-MM-DD` partition name. */
 export function isDay(name: string): boolean {
   return DAY_RE.test(name) && !Number.isNaN(Date.parse(`${name}T00:00:00Z`));

@@ -11,7 +11,6 @@ import { GopprofError, isGopprofError } from '../errors.ts';
 import type { ObjectStore, StoredIn } from '../storage/index.ts';
 import type { Capture, CaptureFilter, CapturePage } from './capture.ts';
 import {
-  CAPTURES_PREFIX,
   captureIdDay,
   captureIdTime,
   captureKeys,
@@ -22,6 +21,7 @@ import {
   locateCaptureKey,
   previousDay,
 } from './capture-keys.ts';
+import { oldestCaptureDay } from './oldest-capture-day.ts';
 
 export const DEFAULT_PAGE_SIZE = 50;
 export const MAX_PAGE_SIZE = 500;
@@ -111,19 +111,6 @@ export function createCaptureRepository(store: ObjectStore, options: Partial<Cap
     return ids;
   };
 
-  /**
-   * The oldest day anything is filed under: the first key of the store's
-   * listing (one request). A legacy key's day is earlier than every day
-   * partition listed after it, so it is a safe lower bound too.
-   */
-  const oldestDay = async (signal?: AbortSignal): Promise<string | undefined> => {
-    for await (const o of store.list(CAPTURES_PREFIX, signal)) {
-      const at = locateCaptureKey(o.key);
-      if (at) return captureIdDay(at.id);
-    }
-    return undefined;
-  };
-
   return {
     async save(capture, signal) {
       const body = new TextEncoder().encode(`${JSON.stringify(capture, null, 2)}\n`);
@@ -162,7 +149,7 @@ export function createCaptureRepository(store: ObjectStore, options: Partial<Cap
         if (day !== top) {
           // Past the first day: stop at `since` or at the oldest stored day, found once (nothing stored: stop).
           if (floor === undefined) {
-            floor = (await oldestDay(signal)) ?? '9999-12-31';
+            floor = (await oldestCaptureDay(store, signal)) ?? '9999-12-31';
             if (since && dayOf(new Date(since)) > floor) floor = dayOf(new Date(since));
           }
           if (day < floor) break;

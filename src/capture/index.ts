@@ -14,4 +14,12 @@ export {
   createCaptureService,
 } from './capture-service.ts';
 export { type ConcurrencyLimit, createConcurrencyLimit } from './concurrency-limit.ts';
+export {
+  CAPTURE_PRUNER_DEFAULTS,
+  type CapturePruner,
+  type CapturePrunerOptions,
+  type CapturePrunerTiming,
+  createCapturePruner,
+} from './capture-pruner.ts';
+export { type PrunedCapture, type PruneResult, pruneCaptures, type RetentionPolicy } from './prune-captures.ts';
 export { createSingleFlight, type SingleFlight } from './single-flight.ts';
