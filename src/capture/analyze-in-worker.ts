@@ -18,11 +18,6 @@ export interface AnalyzeRequest {
   readonly options: EngineOptions;
 }
 
-/** What each analysis worker gets as `workerData`. */
-export interface AnalyzeWorkerData {
-  readonly maxDecompressedBytes: number;
-}
-
 /** Options of createWorkerAnalyzer. */
 export interface WorkerAnalyzerOptions {
   /** Cap on the decompressed profile (PROFILE_TOO_LARGE beyond it). */
@@ -51,10 +46,9 @@ export interface WorkerAnalyzer {
  * otherwise. Options are validated here (OPTION_INVALID).
  */
 export function createWorkerAnalyzer(options: WorkerAnalyzerOptions): WorkerAnalyzer {
-  const workerData: AnalyzeWorkerData = { maxDecompressedBytes: options.maxDecompressedBytes };
   const pool = createWorkerPool<AnalyzeRequest, Analysis>({
     workerUrl: new URL('./analyze-worker.ts', import.meta.url),
-    workerData,
+    workerData: { maxDecompressedBytes: options.maxDecompressedBytes },
     name: 'analysis',
     label: 'analysing the profile',
     poolSize: options.poolSize ?? Math.min(2, availableParallelism()),

@@ -4,6 +4,5 @@
  * run. Knows nothing of what the work is.
  */
 export { type RequestPort, type ServeRequestsOptions, serveRequests } from './serve-requests.ts';
-export { workerExecArgv } from './worker-exec-argv.ts';
-export type { WorkerErrorData, WorkerReply, WorkerRequest } from './worker-message.ts';
+export type { WorkerErrorData, WorkerReply, WorkerRequest } from './serve-requests.ts';
 export { createWorkerPool, type WorkerPool, type WorkerPoolOptions, type WorkerPoolStats } from './worker-pool.ts';

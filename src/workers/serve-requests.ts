@@ -1,9 +1,36 @@
 /**
  * The worker side of a worker pool: the message loop every worker entry file
- * runs, so that an entry file is only its set-up and its handler.
+ * runs, so that an entry file is only its set-up and its handler; and the
+ * messages between pool and worker. They are plain data, because they cross
+ * the thread boundary by structured clone: a GopprofError does not survive
+ * it, so errors travel as their code, message and details and become
+ * GopprofErrors again on the main thread.
  */
-import { isGopprofError } from '../errors.ts';
-import type { WorkerErrorData, WorkerReply, WorkerRequest } from './worker-message.ts';
+import { type ErrorCode, type ErrorDetails, isGopprofError } from '../errors.ts';
+
+/** Main → worker: run one job. A worker holds at most one at a time. */
+export interface WorkerRequest<Req> {
+  readonly id: number;
+  readonly request: Req;
+}
+
+/** A failure as plain data. */
+export interface WorkerErrorData {
+  readonly code: ErrorCode;
+  readonly message: string;
+  readonly details: ErrorDetails;
+}
+
+/**
+ * Worker → main. `ready`: the worker finished its set-up and takes requests
+ * (only pools with readyHandshake wait for it). `failed` with `broken`: the
+ * worker is unusable, so the pool replaces it and may retry the job elsewhere;
+ * without it the job itself was bad.
+ */
+export type WorkerReply<Res> =
+  | { readonly type: 'ready' }
+  | { readonly type: 'done'; readonly id: number; readonly result: Res }
+  | { readonly type: 'failed'; readonly id: number; readonly error: WorkerErrorData; readonly broken: boolean };
 
 /** The part of a worker's parentPort the loop uses; tests pass fakes. */
 export interface RequestPort<Req, Res> {

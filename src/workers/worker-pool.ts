@@ -11,8 +11,7 @@
  */
 import { Worker } from 'node:worker_threads';
 import { abortError, ERROR_CODES, type ErrorCode, GopprofError } from '../errors.ts';
-import { workerExecArgv } from './worker-exec-argv.ts';
-import type { WorkerErrorData, WorkerReply, WorkerRequest } from './worker-message.ts';
+import type { WorkerErrorData, WorkerReply, WorkerRequest } from './serve-requests.ts';
 
 /** How a pool runs its jobs; numbers are validated by createWorkerPool (OPTION_INVALID). */
 export interface WorkerPoolOptions {
@@ -123,9 +122,7 @@ export function createWorkerPool<Req, Res>(options: WorkerPoolOptions): WorkerPo
     if (signal?.aborted) return Promise.reject(abortError(signal, label));
     // dispatch() runs on every change, so a non-empty queue means no worker is free.
     if (queue.length >= maxQueue) {
-      return Promise.reject(
-        new GopprofError('OVERLOADED', `${label}: ${maxQueue} already wait for a ${name} worker`, { details: { maxQueue } }),
-      );
+      return Promise.reject(new GopprofError('OVERLOADED', `${label}: ${maxQueue} jobs already wait`, { details: { maxQueue } }));
     }
     return new Promise<Res>((resolve, reject) => {
       const job: Job<Req, Res> = { id: nextId++, request, signal, resolve, reject, onAbort: () => abort(job), attempts: 0, settled: false };
@@ -184,11 +181,9 @@ export function createWorkerPool<Req, Res>(options: WorkerPoolOptions): WorkerPo
     try {
       slot.worker.postMessage({ id: job.id, request: job.request } satisfies WorkerRequest<Req>);
     } catch (err) {
-      // The request cannot be cloned (a function, a closed port): the job is bad, the worker fine.
-      clearTimeout(slot.timer);
-      slot.job = undefined;
-      slot.worker.unref();
-      settle(job, new GopprofError('INTERNAL', `${label}: cannot send the job to a worker: ${String(err)}`, { cause: err }));
+      // The request cannot be cloned (a function, say): the job is bad, the worker fine.
+      const error = { code: 'INTERNAL', message: `cannot send the job: ${err}`, details: {} } as const;
+      onReply(slot, { type: 'failed', id: job.id, error, broken: false });
     }
   }
 
@@ -312,6 +307,16 @@ export function createWorkerPool<Req, Res>(options: WorkerPoolOptions): WorkerPo
   }
 
   return { run, stop, stats };
+}
+
+/**
+ * Workers inherit the parent's Node flags (undefined), except under
+ * `node --input-type=module -e …`, where the inherited --input-type kills
+ * every worker at start; then they get none. (Passing a filtered list instead
+ * fails: Node rejects per-process flags given to a worker explicitly.)
+ */
+function workerExecArgv(): string[] | undefined {
+  return process.execArgv.some((arg) => arg.startsWith('--input-type')) ? [] : undefined;
 }
 
 function checkInteger(option: string, value: number, min: number, max: number): void {
