@@ -56,3 +56,12 @@ test('cancelling a queued analysis removes it; the running one completes', async
   assert.ok((await first).dot.startsWith('digraph'));
   assert.ok((await analyze(CPU, {})).dot.startsWith('digraph'));
 });
+
+test('stop() ends the workers; later analyses fail with ABORTED', async () => {
+  const analyze = createWorkerAnalyzer({ maxDecompressedBytes: MAX, timeoutMs: 60_000, poolSize: 1 });
+  assert.ok((await analyze(CPU, {})).dot.startsWith('digraph'));
+  assert.equal(analyze.stats().workers, 1);
+  await analyze.stop();
+  assert.equal(analyze.stats().workers, 0);
+  await assert.rejects(analyze(CPU, {}), (e: unknown) => isGopprofError(e, 'ABORTED'));
+});
