@@ -5,6 +5,7 @@
  */
 import { join, resolve } from 'node:path';
 import { createWorkerAnalyzer } from './capture/analyze-in-worker.ts';
+import { createCapturePruner } from './capture/capture-pruner.ts';
 import { createCaptureService } from './capture/capture-service.ts';
 import { type Config, loadConfig } from './config/index.ts';
 import { GopprofError } from './errors.ts';
@@ -191,6 +192,19 @@ async function startComponents(config: Config, log: Logger, started: (() => Prom
     metrics,
     logger: log,
   });
+  // Retention: without it the store grows for as long as the service runs (the pod's emptyDir by default).
+  const pruner = createCapturePruner({
+    store: storage.store,
+    policy: {
+      maxAgeHours: config.storage.retention.maxAgeHours,
+      // A byte limit is the local disk's; a bucket is not capped by size.
+      maxTotalBytes: config.storage.kind === 'local' ? config.storage.retention.maxTotalBytes : 0,
+    },
+    logger: log,
+    metrics,
+    onDeleted: (id) => captureService.forget(id),
+  });
+  started.push(() => pruner.stop());
   // Owners hear about automatic captures; a receiver that is down never holds a capture up.
   const notifier: Notifier | undefined =
     config.notify.receivers.length > 0 ? createNotifier({ config: config.notify, logger: log, metrics }) : undefined;
@@ -246,6 +260,7 @@ async function startComponents(config: Config, log: Logger, started: (() => Prom
   notifier?.start();
   // After discovery's first list, so the first evaluation already knows the pods.
   autoProfiler?.start();
+  pruner.start();
   ready = async (signal) => {
     if (kubernetes) checkDiscovered(kubernetes);
     await storage.store.check(signal);
@@ -265,7 +280,7 @@ async function startComponents(config: Config, log: Logger, started: (() => Prom
         // No new automatic captures or calls; running ones finish (bounded) while the store is still up.
         // Side by side: one after the other their bounds (15 s and 11 s by default) plus the
         // notifier's 5 s would outlast the deployment's 30 s grace period before SIGKILL.
-        await Promise.all([autoProfiler?.stop(), grpc.stop()]);
+        await Promise.all([autoProfiler?.stop(), grpc.stop(), pruner.stop()]);
         await notifier?.stop();
         await kubernetes?.stop();
         await http.stop();

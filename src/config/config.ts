@@ -74,6 +74,16 @@ export interface Config {
     readonly s3: S3Config;
     readonly linkExpirySeconds: number;
     readonly spoolRetrySeconds: number;
+    /** How long captures are kept; checked at start and every 10 minutes (src/capture/prune-captures.ts). */
+    readonly retention: {
+      /** Captures started more than this many hours ago are deleted; 0 keeps them whatever their age. */
+      readonly maxAgeHours: number;
+      /**
+       * The local store (storage.kind local) only: while its captures take more
+       * bytes than this, the oldest are deleted; 0 for no limit.
+       */
+      readonly maxTotalBytes: number;
+    };
   };
   readonly capture: {
     /** Captures in flight at once across the service. */
@@ -160,6 +170,8 @@ export const DEFAULT_CONFIG: Config = {
     },
     linkExpirySeconds: 7 * 24 * 3600,
     spoolRetrySeconds: 30,
+    // A week, as long as a link lives; the auto-profiler never stops capturing, so never is no default.
+    retention: { maxAgeHours: 7 * 24, maxTotalBytes: 0 },
   },
   capture: {
     maxConcurrent: 16,

@@ -49,6 +49,28 @@ test('every problem is reported at once, each naming its key', async () => {
   });
 });
 
+test('retention: a week by default, limits from the file or the environment, bad limits named', async () => {
+  assert.deepEqual(DEFAULT_CONFIG.storage.retention, { maxAgeHours: 168, maxTotalBytes: 0 });
+  const p = await file('storage:\n  retention:\n    maxAgeHours: 24\n');
+  const c = await loadConfig({ file: p, env: { GOPPROF_STORAGE_RETENTION_MAX_TOTAL_BYTES: '8589934592' } });
+  assert.deepEqual(c.storage.retention, { maxAgeHours: 24, maxTotalBytes: 8 * 2 ** 30 });
+  assert.equal(configEnvNames().get('GOPPROF_STORAGE_RETENTION_MAX_AGE_HOURS'), 'storage.retention.maxAgeHours');
+  assert.equal((await loadConfig({ file: '', env: { GOPPROF_STORAGE_RETENTION_MAX_AGE_HOURS: '0' } })).storage.retention.maxAgeHours, 0);
+  const bad = await file('storage:\n  retention:\n    maxAgeHours: -1\n    maxTotalBytes: 1.5\n    maxDays: 3\n');
+  await assert.rejects(loadConfig({ file: bad, env: {} }), (err: unknown) => {
+    assert.ok(isGopprofError(err, 'CONFIG_INVALID'));
+    assert.match(err.message, /storage\.retention\.maxDays: unknown key/);
+    return true;
+  });
+  const bad2 = await file('storage:\n  retention:\n    maxAgeHours: -1\n    maxTotalBytes: 1.5\n');
+  await assert.rejects(loadConfig({ file: bad2, env: {} }), (err: unknown) => {
+    assert.ok(isGopprofError(err, 'CONFIG_INVALID'));
+    assert.match(err.message, /storage\.retention\.maxAgeHours: want a whole number ≥ 0 \(0 = no limit\), got -1/);
+    assert.match(err.message, /storage\.retention\.maxTotalBytes: want a whole number ≥ 0 \(0 = no limit\), got 1\.5/);
+    return true;
+  });
+});
+
 test('an unreadable or unparsable file is a CONFIG_INVALID error', async () => {
   await assert.rejects(loadConfig({ file: '/nonexistent/gopprof.yaml', env: {} }), /cannot read config file/);
   await assert.rejects(loadConfig({ file: await file('a: [1,\n'), env: {} }), /not valid YAML\/JSON/);

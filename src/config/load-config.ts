@@ -128,6 +128,9 @@ function checkValues(c: Config, problems: string[]): void {
   positive('storage.linkExpirySeconds', c.storage.linkExpirySeconds);
   if (c.storage.linkExpirySeconds > 7 * 24 * 3600) problems.push('storage.linkExpirySeconds: S3 allows at most 604800');
   positive('storage.spoolRetrySeconds', c.storage.spoolRetrySeconds);
+  for (const [k, v] of Object.entries(c.storage.retention)) {
+    if (!Number.isSafeInteger(v) || v < 0) problems.push(`storage.retention.${k}: want a whole number ≥ 0 (0 = no limit), got ${v}`);
+  }
   for (const [k, v] of Object.entries(c.capture)) {
     if (!Number.isInteger(v) || v <= 0) problems.push(`capture.${k}: must be a whole number greater than 0, got ${v}`);
   }
