@@ -276,6 +276,28 @@ describe('deploy/ manifests', () => {
     assert.match(s3.s3.accessKey, /^REPLACE-/, 'the example secret holds placeholders, not credentials');
   });
 
+  test("a local store's retention byte limit fits under its emptyDir's sizeLimit, so the pod is not evicted", async () => {
+    const bytes = (q: string) => {
+      const m = /^(\d+)(Ki|Mi|Gi|Ti)?$/.exec(q);
+      assert.ok(m, `sizeLimit ${q} is a binary quantity`);
+      return Number(m[1]) * 1024 ** ['', 'Ki', 'Mi', 'Gi', 'Ti'].indexOf(m[2] ?? '');
+    };
+    let checked = 0;
+    for (const [dir, { objects }] of RENDERS) {
+      const config = await effectiveConfig(dir, objects);
+      const { pod, container } = workload(objects);
+      const mount = (container.volumeMounts ?? []).find((m) => m.mountPath === config.storage.localDir);
+      const volume = (pod.volumes ?? []).find((v) => v.name === mount?.name) as { emptyDir?: { sizeLimit?: string } } | undefined;
+      const limit = volume?.emptyDir?.sizeLimit;
+      if (config.storage.kind !== 'local' || limit === undefined) continue;
+      const max = config.storage.retention.maxTotalBytes;
+      assert.ok(max > 0 && max <= 0.9 * bytes(limit), `${dir}: storage.retention.maxTotalBytes ${max} leaves room under sizeLimit ${limit}`);
+      assert.ok(config.storage.retention.maxAgeHours > 0, `${dir}: captures expire`);
+      checked++;
+    }
+    assert.ok(checked > 0, 'the base runs the local store on an emptyDir');
+  });
+
   test('every environment variable names a configuration key', () => {
     const names = configEnvNames();
     for (const [dir, { objects }] of RENDERS) {
