@@ -124,19 +124,21 @@ export function createLocalStore(options: LocalStoreOptions): ObjectStore {
       .filter((e) => (e.isFile() || e.isDirectory()) && e.name.startsWith(partial) && isValidKeySegment(e.name))
       .map((e) => ({ name: e.name, isDir: e.isDirectory(), order: e.isDirectory() ? `${e.name}/` : e.name }))
       .sort((a, b) => (a.order < b.order ? -1 : a.order > b.order ? 1 : 0));
-    for (const item of items) {
-      const path = join(dir, item.name);
+    // A directory's files are stat'ed together (one round trip to the thread pool, not one per file).
+    const stats = await Promise.all(
+      items.map((item) => (item.isDir ? undefined : lstat(join(dir, item.name)).catch((err: unknown) => err as Error))),
+    );
+    for (const [i, item] of items.entries()) {
       if (item.isDir) {
-        yield* walk(path, `${keyPrefix}${item.name}/`, '', signal);
+        yield* walk(join(dir, item.name), `${keyPrefix}${item.name}/`, '', signal);
         continue;
       }
-      try {
-        const stats = await lstat(path);
-        if (stats.isFile()) yield { key: keyPrefix + item.name, size: stats.size, lastModified: stats.mtime };
-      } catch (err) {
-        if (!isMissing(err)) throw localError('list', keyPrefix + item.name, err, signal);
-        // Deleted while we walked: S3 listings are not snapshots either.
+      const s = stats[i];
+      if (s instanceof Error) {
+        if (!isMissing(s)) throw localError('list', keyPrefix + item.name, s, signal);
+        continue; // deleted while we walked: S3 listings are not snapshots either
       }
+      if (s?.isFile()) yield { key: keyPrefix + item.name, size: s.size, lastModified: s.mtime };
     }
   }
 
