@@ -4,7 +4,7 @@
 import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 
-const BENCHES = ['decode', 'graph', 'render', 'pprof', 'fanout', 'detection'];
+const BENCHES = ['decode', 'graph', 'render', 'pprof', 'fanout', 'detection', 'captures'];
 
 const wanted = process.argv.slice(2);
 for (const name of wanted) {
