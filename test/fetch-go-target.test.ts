@@ -12,6 +12,7 @@ import { createSingleFlight } from '../src/capture/single-flight.ts';
 import { type GopprofError, isGopprofError } from '../src/errors.ts';
 import { type FetchResult, fetchProfile } from '../src/fetch/index.ts';
 import type { ProfileType, Target } from '../src/targets/target.ts';
+import { eventually } from './support/eventually.ts';
 import { GO_TARGET_HOT_FUNCTIONS, type GoTarget, startGoTarget } from './support/go-target.ts';
 import { requireBinary } from './support/require-binary.ts';
 
@@ -82,9 +83,14 @@ test('aborting a CPU profile closes the connection, so Go stops profiling long b
   const target = await goTarget();
   const controller = new AbortController();
   const long = fetchProfile(target, 'cpu', { seconds: 30, signal: controller.signal });
-  // Give the long request a head start on loopback, then check Go is provably
-  // profiling for it: a second request is refused as busy.
-  await sleep(300);
+  // Wait until Go is profiling for the long request (its handler sleeps in
+  // net/http/pprof.sleep only once StartCPUProfile succeeded; a fixed head
+  // start could lose to a loaded machine), then check it provably is: a second
+  // request is refused as busy.
+  await eventually('the 30 s CPU profile is running', async () => {
+    const res = await fetch(`${target.pprofBaseUrl}/goroutine?debug=2`, { signal: AbortSignal.timeout(5000) });
+    return (await res.text()).includes('net/http/pprof.sleep(');
+  });
   await assert.rejects(fetchProfile(target, 'cpu', { seconds: 1 }), (e) => isGopprofError(e, 'FETCH_BUSY'));
   controller.abort();
   await assert.rejects(long, (e) => isGopprofError(e, 'ABORTED'));
