@@ -16,6 +16,9 @@ if (major < 24) {
   const r = spawnSync(bundled, [fileURLToPath(import.meta.url), ...process.argv.slice(2)], { stdio: 'inherit' });
   process.exit(r.status ?? 1);
 } else {
+  // Before the CLI's modules load, so that they come from the cache (0.18 s → 0.06 s for a small profile).
+  const { enableCompileCache } = await import('../src/enable-compile-cache.ts');
+  enableCompileCache();
   const { main } = await import('../src/cli/main.ts');
   process.exitCode = await main(process.argv.slice(2));
 }

@@ -8,6 +8,7 @@ import { createWorkerAnalyzer } from './capture/analyze-in-worker.ts';
 import { createCapturePruner } from './capture/capture-pruner.ts';
 import { createCaptureService } from './capture/capture-service.ts';
 import { type Config, loadConfig } from './config/index.ts';
+import { enableCompileCache } from './enable-compile-cache.ts';
 import { GopprofError } from './errors.ts';
 import { fetchProfile } from './fetch/index.ts';
 import { createHttpServer } from './http/index.ts';
@@ -329,5 +330,7 @@ export async function runService(argv: readonly string[]): Promise<number> {
 }
 
 if (import.meta.main) {
+  // This module's imports are loaded by now; the worker threads it starts are not.
+  enableCompileCache();
   process.exitCode = await runService(process.argv.slice(2));
 }
