@@ -43,7 +43,7 @@ import { type FakeKubeApi, makePod, startFakeKubeApi } from './support/fake-kube
 import { type GoTarget, startGoTarget } from './support/go-target.ts';
 import { createHeapsterDatabase, type InfluxDbServer, startInfluxDb } from './support/influxdb-server.ts';
 import { connectProfiler, loopbackServiceEnv } from './support/loopback-service.ts';
-import { freePort } from './support/notify-fixtures.ts';
+import { CLOSED_PORT } from './support/notify-fixtures.ts';
 import { requireBinary, skipWithoutBinaries } from './support/require-binary.ts';
 
 const MIN = 60_000;
@@ -368,7 +368,7 @@ describe('the auto-profiler over a real InfluxDB, real Go targets and the real c
       lines.push(...heapsterLines(ns, 'api-0', at, HOT_MEM), ...heapsterLines(ns, 'nolim', at, { ...HOT_MEM, memLimit: undefined }));
     }
     await influx.write(lines.join('\n'), { db: 'k8s', rp: 'default' });
-    const slackPort = await freePort();
+    const slackPort = CLOSED_PORT;
     const config = await loadConfig({
       file: '',
       env: {

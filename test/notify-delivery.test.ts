@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { type TestContext, test } from 'node:test';
 import { createNotifier, type Notifier, type NotifierConfig, type NotifyTimers, type ReceiverSpec } from '../src/notify/index.ts';
 import { MetricsRegistry } from '../src/telemetry/index.ts';
-import { freePort, type Responder, sampleCapture, startRecordingServer } from './support/notify-fixtures.ts';
+import { CLOSED_PORT, freePort, type Responder, sampleCapture, startRecordingServer } from './support/notify-fixtures.ts';
 
 const FAST: Partial<NotifierConfig> = {
   attempts: 5,
@@ -213,7 +213,7 @@ test('the queue is bounded per receiver, notify() returns at once, and a dead re
     return {};
   };
   const server = await serverFor(t, async (req, i) => (req.url === '/stuck' ? stuck(req, i) : {}));
-  const deadPort = await freePort();
+  const deadPort = CLOSED_PORT;
   const metrics = new MetricsRegistry();
   const n = notifierFor(
     t,

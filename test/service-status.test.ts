@@ -30,7 +30,7 @@ import { createLogger } from '../src/telemetry/index.ts';
 import { eventually } from './support/eventually.ts';
 import { type FakeKubeApi, makePod, startFakeKubeApi } from './support/fake-kube-api.ts';
 import { connectProfiler, loopbackServiceEnv, type ProfilerTestClient } from './support/loopback-service.ts';
-import { freePort, sampleCapture } from './support/notify-fixtures.ts';
+import { CLOSED_PORT, sampleCapture } from './support/notify-fixtures.ts';
 
 const logger = createLogger('silent');
 const SECRET = 'SECRETTOKEN';
@@ -151,7 +151,7 @@ test('/readyz says not ready until discovery has listed the pods, then ready', a
 });
 
 test('the service lists its configured receivers in GetAutoProfilerStatus, scheme and host only', async (t) => {
-  const port = await freePort();
+  const port = CLOSED_PORT;
   const url = `http://127.0.0.1:${port}/services/T000/B000/${SECRET}`;
   const api = await kubeApi(t);
   const service = await serviceFor(t, api, {
@@ -170,7 +170,7 @@ test('the service lists its configured receivers in GetAutoProfilerStatus, schem
 
 test('a receiver that is down shows its failures, retries and last error in GetAutoProfilerStatus, never its token', async (t) => {
   // A closed port: nothing listens there.
-  const port = await freePort();
+  const port = CLOSED_PORT;
   const url = `http://127.0.0.1:${port}/services/T000/B000/${SECRET}`;
   const notifier = createNotifier({
     config: {
