@@ -27,6 +27,8 @@ interface Switch {
   /** Delays each put, to make uploads overlap with other work. */
   putDelayMs: number;
   puts: string[];
+  /** How many puts have finished (written or failed). */
+  putsDone: number;
 }
 
 let n = 0;
@@ -34,7 +36,7 @@ function setup(options: { timers?: SpoolTimers } = {}) {
   const id = ++n;
   const inner = createLocalStore({ root: join(dir, `primary-${id}`), publicBaseUrl: 'http://primary' });
   const spool = createLocalStore({ root: join(dir, `spool-${id}`), publicBaseUrl: 'http://gopprof:8080' });
-  const sw: Switch = { down: false, putDelayMs: 0, puts: [] };
+  const sw: Switch = { down: false, putDelayMs: 0, puts: [], putsDone: 0 };
   const unavailable = () => new GopprofError('STORAGE_UNAVAILABLE', 'primary: unreachable (ECONNREFUSED)');
   const guard = () => {
     if (sw.down) throw unavailable();
@@ -42,11 +44,15 @@ function setup(options: { timers?: SpoolTimers } = {}) {
   const primary: ObjectStore = {
     async put(key, body, putOptions, signal) {
       sw.puts.push(key);
-      if (sw.putDelayMs > 0) await new Promise((resolve) => setTimeout(resolve, sw.putDelayMs));
-      guard();
-      const rejected = sw.reject?.(key);
-      if (rejected) throw rejected;
-      return inner.put(key, body, putOptions, signal);
+      try {
+        if (sw.putDelayMs > 0) await new Promise((resolve) => setTimeout(resolve, sw.putDelayMs));
+        guard();
+        const rejected = sw.reject?.(key);
+        if (rejected) throw rejected;
+        return await inner.put(key, body, putOptions, signal);
+      } finally {
+        sw.putsDone++;
+      }
     },
     get: async (key, signal) => {
       guard();
@@ -284,12 +290,13 @@ test('the background loop uploads on its own timer; stop waits for the upload in
     scheduled.map((s) => s.ms),
     [0],
   );
-  sw.putDelayMs = 150;
-  scheduled.shift()?.callback(); // the first pass starts, its upload takes 150 ms
+  sw.putDelayMs = 400;
+  scheduled.shift()?.callback(); // the first pass starts, its upload takes 400 ms
   await new Promise((resolve) => setTimeout(resolve, 30));
-  const stopped = Date.now();
+  const done = sw.putsDone; // the refused put of the spooled write
+  assert.equal(sw.puts.length, done + 1, 'the upload is still in flight when stop() is called');
   await Promise.all([store.stop(), store.stop()]);
-  assert.ok(Date.now() - stopped >= 80, 'stop returned before the upload finished');
+  assert.equal(sw.putsDone, done + 1, 'stop returned before the upload finished');
   assert.equal(text(await primary.get('x')), 'x');
   assert.deepEqual(scheduled, [], 'no pass is scheduled after stop');
   assert.equal(store.stats().uploaded, 1);
