@@ -78,29 +78,34 @@ export function createLocalStore(options: LocalStoreOptions): ObjectStore {
     }
   }
 
-  async function* list(prefix: string, signal?: AbortSignal): AsyncIterable<ObjectInfo> {
+  /** Where a listing of `prefix` starts: the directory, its key, and how the names in it must begin. */
+  function listingStart(prefix: string): { dir: string; dirKey: string; partial: string } {
     validateKeyPrefix(prefix);
     const cut = prefix.lastIndexOf('/') + 1;
     const dirKey = prefix.slice(0, cut);
-    const partial = prefix.slice(cut);
-    const start = dirKey === '' ? join(root, 'objects') : objectPath(root, dirKey.slice(0, -1));
-    yield* walk(start, dirKey, partial, signal);
+    const dir = dirKey === '' ? join(root, 'objects') : objectPath(root, dirKey.slice(0, -1));
+    return { dir, dirKey, partial: prefix.slice(cut) };
+  }
+
+  /** The entries of one directory of a listing; none when it does not exist (nothing stored there). */
+  async function readListedDir(dir: string, key: string, signal?: AbortSignal): Promise<Dirent[]> {
+    if (signal?.aborted) throw abortError(signal, 'local store list');
+    try {
+      return await readdir(dir, { withFileTypes: true });
+    } catch (err) {
+      if (isMissing(err)) return [];
+      throw localError('list', key, err, signal);
+    }
+  }
+
+  async function* list(prefix: string, signal?: AbortSignal): AsyncIterable<ObjectInfo> {
+    const { dir, dirKey, partial } = listingStart(prefix);
+    yield* walk(dir, dirKey, partial, signal);
   }
 
   async function* listPrefixes(prefix: string, signal?: AbortSignal): AsyncIterable<string> {
-    validateKeyPrefix(prefix);
-    if (signal?.aborted) throw abortError(signal, 'local store list');
-    const cut = prefix.lastIndexOf('/') + 1;
-    const dirKey = prefix.slice(0, cut);
-    const partial = prefix.slice(cut);
-    const dir = dirKey === '' ? join(root, 'objects') : objectPath(root, dirKey.slice(0, -1));
-    let entries: Dirent[];
-    try {
-      entries = await readdir(dir, { withFileTypes: true });
-    } catch (err) {
-      if (isMissing(err)) return;
-      throw localError('list', prefix, err, signal);
-    }
+    const { dir, dirKey, partial } = listingStart(prefix);
+    const entries = await readListedDir(dir, prefix, signal);
     // One readdir, no stat per object: a directory holds at least one object (deletes prune empty ones).
     const names = entries
       .filter((e) => e.isDirectory() && e.name.startsWith(partial) && isValidKeySegment(e.name))
@@ -110,14 +115,7 @@ export function createLocalStore(options: LocalStoreOptions): ObjectStore {
   }
 
   async function* walk(dir: string, keyPrefix: string, partial: string, signal?: AbortSignal): AsyncIterable<ObjectInfo> {
-    if (signal?.aborted) throw abortError(signal, 'local store list');
-    let entries: Dirent[];
-    try {
-      entries = await readdir(dir, { withFileTypes: true });
-    } catch (err) {
-      if (isMissing(err)) return;
-      throw localError('list', keyPrefix, err, signal);
-    }
+    const entries = await readListedDir(dir, keyPrefix, signal);
     // Sorting directories as 'name/' makes a depth-first walk yield keys in S3's order:
     // 'a-b' < 'a/x' because '-' < '/', although 'a' < 'a-b'.
     const items = entries
