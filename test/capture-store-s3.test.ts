@@ -12,6 +12,7 @@ import { after, before, test } from 'node:test';
 import { type Capture, captureKeys, createCaptureRepository, newCaptureId, pruneCaptures } from '../src/capture/index.ts';
 import { isGopprofError } from '../src/errors.ts';
 import { createLocalStore, createS3Store, createSpoolingStore, type ObjectStore } from '../src/storage/index.ts';
+import { captureRecord } from './support/capture-record.ts';
 import { type S3rverServer, startS3rver } from './support/s3rver-server.ts';
 
 const NOW = new Date('2026-11-25T12:00:00.000Z');
@@ -53,21 +54,7 @@ function countingS3Store(): { store: ObjectStore; calls: { list: number; listPre
 
 let seq = 0;
 function record(id: string, at: number): Capture {
-  return {
-    id,
-    targetId: 'static/go',
-    targetName: 'go',
-    target: { labels: {}, owner: '' },
-    type: 'cpu',
-    seconds: 1,
-    trigger: 'manual',
-    options: {},
-    startedAt: new Date(at).toISOString(),
-    finishedAt: new Date(at).toISOString(),
-    status: 'ok',
-    artifacts: {},
-    storedIn: 'primary',
-  };
+  return captureRecord(id, { type: 'cpu', seconds: 1, startedAt: new Date(at).toISOString(), finishedAt: new Date(at).toISOString() });
 }
 
 /** Stores a capture's artifacts and (unless legacy) its record through the repository; returns the id. */

@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { test } from 'node:test';
 import { create } from '@bufbuild/protobuf';
 import type { ServiceError } from '@grpc/grpc-js';
-import { type Capture, captureKeys, newCaptureId } from '../src/capture/index.ts';
+import { captureKeys, newCaptureId } from '../src/capture/index.ts';
 import { loadConfig } from '../src/config/index.ts';
 import {
   GetCaptureRequestSchema,
@@ -20,6 +20,7 @@ import {
 import { startService } from '../src/main.ts';
 import { createLocalStore, type ObjectStore } from '../src/storage/index.ts';
 import { createLogger } from '../src/telemetry/index.ts';
+import { captureRecord } from './support/capture-record.ts';
 import { eventually } from './support/eventually.ts';
 import { connectProfiler, loopbackServiceEnv } from './support/loopback-service.ts';
 
@@ -30,21 +31,11 @@ async function storeCapture(store: ObjectStore, startedMs: number, legacy = fals
   const keys = captureKeys(id);
   const base = legacy ? `captures/${id}/` : keys.metadata.replace(/capture\.json$/, '');
   await store.put(`${base}profile.pb.gz`, new Uint8Array(10), { contentType: 'application/octet-stream' });
-  const record: Capture = {
-    id,
-    targetId: 'static/go',
-    targetName: 'go',
-    target: { labels: {}, owner: '' },
-    type: 'heap',
-    seconds: 0,
-    trigger: 'manual',
-    options: {},
+  const record = captureRecord(id, {
     startedAt: new Date(startedMs).toISOString(),
     finishedAt: new Date(startedMs).toISOString(),
-    status: 'ok',
     artifacts: { profile: { key: `${base}profile.pb.gz`, url: '', contentType: 'application/octet-stream', size: 10 } },
-    storedIn: 'primary',
-  };
+  });
   await store.put(`${base}capture.json`, new TextEncoder().encode(JSON.stringify(record)), { contentType: 'application/json' });
   return id;
 }

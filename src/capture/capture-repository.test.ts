@@ -6,28 +6,12 @@ import { type TestContext, test } from 'node:test';
 import { isGopprofError } from '../errors.ts';
 import { createLocalStore, type ObjectStore } from '../storage/index.ts';
 import type { ProfileType } from '../targets/index.ts';
-import type { Capture, CaptureFilter, Trigger } from './capture.ts';
+import type { CaptureFilter, Trigger } from './capture.ts';
+import { captureRecord } from '../../test/support/capture-record.ts';
 import { newCaptureId } from './capture-keys.ts';
 import { createCaptureRepository } from './capture-repository.ts';
 
-function record(id: string, over: Partial<Capture> = {}): Capture {
-  return {
-    id,
-    targetId: 'static/go',
-    targetName: 'go',
-    target: { labels: {}, owner: '' },
-    type: 'heap',
-    seconds: 0,
-    trigger: 'manual',
-    options: {},
-    startedAt: new Date(0).toISOString(),
-    finishedAt: new Date(0).toISOString(),
-    status: 'ok',
-    artifacts: {},
-    storedIn: 'primary',
-    ...over,
-  };
-}
+const record = captureRecord;
 
 /** A local store that records the record reads and the day listings made through it. */
 async function countingStore(t: TestContext): Promise<{ store: ObjectStore; reads: string[]; listed: string[] }> {
