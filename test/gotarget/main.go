@@ -98,15 +98,7 @@ func heapProfileNames(name string) bool {
 	n, _ := runtime.MemProfile(nil, true)
 	records := make([]runtime.MemProfileRecord, n+16)
 	n, ok := runtime.MemProfile(records, true)
-	if !ok {
-		return false
-	}
-	for _, r := range records[:n] {
-		if stackNames(r.Stack(), name) {
-			return true
-		}
-	}
-	return false
+	return ok && anyStackNames(n, func(i int) []uintptr { return records[i].Stack() }, name)
 }
 
 // contentionProfileNames reports whether the block or mutex profile
@@ -116,11 +108,14 @@ func contentionProfileNames(profile func([]runtime.BlockProfileRecord) (int, boo
 	n, _ := profile(nil)
 	records := make([]runtime.BlockProfileRecord, n+16)
 	n, ok := profile(records)
-	if !ok {
-		return false
-	}
-	for _, r := range records[:n] {
-		if stackNames(r.Stack(), name) {
+	return ok && anyStackNames(n, func(i int) []uintptr { return records[i].Stack() }, name)
+}
+
+// anyStackNames reports whether any of n stacks (stack(0) … stack(n-1))
+// passes through the function called name.
+func anyStackNames(n int, stack func(int) []uintptr, name string) bool {
+	for i := 0; i < n; i++ {
+		if stackNames(stack(i), name) {
 			return true
 		}
 	}
